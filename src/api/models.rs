@@ -1,0 +1,235 @@
+//! Wire models for every HostUp operation the provider uses (see shared/hostup-api/CONTRACT.md).
+//!
+//! Shared by the client and the mock server, so both speak exactly one shape. Optional and
+//! nullable fields default, so a reply with a field missing is not a decoding failure.
+
+use serde::{Deserialize, Serialize};
+
+/// `actions.canRename` / `canDelete` / `canAdd`: whether an action is allowed and why not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionGate {
+    pub allowed: bool,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+impl ActionGate {
+    pub fn allow() -> Self {
+        ActionGate {
+            allowed: true,
+            reason: None,
+            code: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsKeyActions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_rename: Option<ActionGate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<ActionGate>,
+}
+
+/// An account-level VPS SSH key (list item; also the body of rename and create replies).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsSshKey {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub public_key: String,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    #[serde(default)]
+    pub key_type: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<VpsKeyActions>,
+}
+
+/// One page of `GET /api/v2/ssh-keys`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsKeyPage {
+    #[serde(default)]
+    pub data: Vec<VpsSshKey>,
+    #[serde(default)]
+    pub has_more: bool,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+/// Body of the (inferred) `POST /api/v2/ssh-keys`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateVpsKey {
+    pub name: String,
+    pub public_key: String,
+}
+
+/// Body of `PATCH /api/v2/ssh-keys/{id}`: the name only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameVpsKey {
+    pub name: String,
+}
+
+/// A key authorized on a shared-hosting account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingSshKey {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    #[serde(default, rename = "type")]
+    pub key_type: Option<String>,
+    #[serde(default)]
+    pub bits: Option<i64>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub public_key: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingActions {
+    #[serde(default)]
+    pub can_add: ActionGate,
+}
+
+/// `GET /api/v2/shared-hosting/{accountId}/ssh-keys`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingKeyList {
+    #[serde(default)]
+    pub ssh_keys: Vec<HostingSshKey>,
+    #[serde(default)]
+    pub ssh_command: Option<String>,
+    #[serde(default)]
+    pub actions: HostingActions,
+}
+
+/// Body of `POST /api/v2/shared-hosting/{accountId}/ssh-keys`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportHostingKey {
+    pub name: String,
+    pub public_key: String,
+}
+
+/// 201 reply of the hosting key import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedHostingKey {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    #[serde(default)]
+    pub imported: bool,
+    #[serde(default)]
+    pub authorized: bool,
+}
+
+/// Body of the v1 `POST /api/vm/{vmid}/reset-ssh-keys`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResetVmKeys {
+    pub key_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetVmKeysData {
+    #[serde(default)]
+    pub success: bool,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub key_count: i64,
+    /// A string on the wire, although the path parameter is an integer.
+    #[serde(default)]
+    pub vmid: String,
+    #[serde(default)]
+    pub account_id: String,
+}
+
+/// 200 reply of the v1 reset.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetVmKeysReply {
+    #[serde(default)]
+    pub success: bool,
+    #[serde(default)]
+    pub timestamp: String,
+    #[serde(default)]
+    pub request_id: String,
+    pub data: ResetVmKeysData,
+}
+
+/// A field-level validation error in a problem document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    #[serde(default)]
+    pub pointer: String,
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default)]
+    pub code: String,
+}
+
+/// RFC 7807 problem document (v2 errors).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    #[serde(default, rename = "type")]
+    pub type_uri: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub detail: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub instance: Option<String>,
+    #[serde(default)]
+    pub request_id: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<serde_json::Value>,
+}
+
+/// v1 error envelope (the VM reset).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Error {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub request_id: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+}

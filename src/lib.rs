@@ -1,0 +1,11 @@
+//! HostUp Terraform provider: library crate shared by the provider binary, the mock server binary
+//! and the tests.
+//!
+//! - [`api`]: HTTP client, wire models and errors for HostUp's API.
+//! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
+//! - [`provider`], [`resources`], [`data_sources`]: the Terraform side (tf-provider).
+//! - [`mock`]: an in-memory HostUp API used by the demo and the acceptance tests.
+
+pub mod api;
+pub mod mock;
+pub mod ssh_key;

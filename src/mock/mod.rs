@@ -1,0 +1,1 @@
+//! Mock HostUp API server (filled in by the mock work).

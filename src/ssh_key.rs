@@ -1,0 +1,478 @@
+//! OpenSSH public keys: parsing, validation and fingerprints.
+//!
+//! Shared by the provider (plan-time validation, fingerprints known before any request) and the mock
+//! server (which validates and fingerprints what it is sent, as HostUp does).
+//!
+//! Identity of a key is its algorithm and its key blob. The comment, surrounding whitespace and the
+//! trailing newline that `file()` keeps are not part of the identity: two strings with the same
+//! [`PublicKey::canonical`] form are the same key.
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use base64::Engine;
+use std::fmt;
+
+/// Longest public key line we accept. An RSA-16384 key is about 2.8 KB; anything far beyond that is
+/// not a public key (and HostUp would refuse it).
+pub const MAX_KEY_LEN: usize = 8 * 1024;
+
+/// Algorithms accepted, in the order they are listed in messages.
+pub const SUPPORTED_ALGORITHMS: &[&str] = &[
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+    "ssh-dss",
+];
+
+/// A parsed OpenSSH public key line (`type base64 [comment]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    algorithm: String,
+    blob: Vec<u8>,
+    blob_b64: String,
+    comment: Option<String>,
+    bits: u32,
+}
+
+/// Why a string is not an acceptable OpenSSH public key. Messages never echo the input: it may be a
+/// private key pasted by mistake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyError {
+    Empty,
+    PrivateKey,
+    Rfc4716,
+    TooLong(usize),
+    MultipleLines,
+    Options,
+    UnknownType(String),
+    MissingKeyData,
+    NotBase64,
+    TypeMismatch { declared: String, encoded: String },
+    Truncated,
+    TrailingData,
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::Empty => write!(
+                f,
+                "The public key is empty. Give an OpenSSH public key line such as \
+                 \"ssh-ed25519 AAAAC3Nza... user@host\", for example file(\"~/.ssh/id_ed25519.pub\")."
+            ),
+            KeyError::PrivateKey => write!(
+                f,
+                "This is a private key, not a public key. Private key material must never be sent \
+                 to HostUp: use the matching public key instead (the .pub file, or \
+                 tls_private_key.<name>.public_key_openssh)."
+            ),
+            KeyError::Rfc4716 => write!(
+                f,
+                "This is an RFC 4716 (\"---- BEGIN SSH2 PUBLIC KEY ----\") key. Convert it to the \
+                 one-line OpenSSH format with: ssh-keygen -i -f <file>"
+            ),
+            KeyError::TooLong(n) => write!(
+                f,
+                "The public key is {n} bytes long; the limit is {MAX_KEY_LEN}. An OpenSSH public key \
+                 is a single line of at most a few kilobytes."
+            ),
+            KeyError::MultipleLines => write!(
+                f,
+                "The value holds more than one line. Give exactly one OpenSSH public key per \
+                 resource (an authorized_keys file with several keys needs one resource per key)."
+            ),
+            KeyError::Options => write!(
+                f,
+                "The line starts with authorized_keys options. Give only the key itself: \
+                 \"<type> <base64> [comment]\"."
+            ),
+            KeyError::UnknownType(t) => write!(
+                f,
+                "\"{}\" is not a supported SSH public key type. Supported types: {}.",
+                printable(t),
+                SUPPORTED_ALGORITHMS.join(", ")
+            ),
+            KeyError::MissingKeyData => write!(
+                f,
+                "The key type is not followed by the base64 key data. Expected \
+                 \"<type> <base64> [comment]\"."
+            ),
+            KeyError::NotBase64 => write!(
+                f,
+                "The key data is not valid base64. Copy the whole line of the .pub file again; \
+                 it may have been cut or altered."
+            ),
+            KeyError::TypeMismatch { declared, encoded } => write!(
+                f,
+                "The line says \"{}\" but the key data encodes a \"{}\" key. The type word and the \
+                 key data come from different keys.",
+                printable(declared),
+                printable(encoded)
+            ),
+            KeyError::Truncated => write!(
+                f,
+                "The key data is truncated or corrupt: it ends before the key is complete. Copy the \
+                 whole line of the .pub file again."
+            ),
+            KeyError::TrailingData => write!(
+                f,
+                "The key data has extra bytes after the key. Copy the line of the .pub file again."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// Clip and sanitise a token taken from user input before it appears in a message.
+fn printable(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect();
+    if s.chars().count() > 40 {
+        format!("{clean}…")
+    } else {
+        clean
+    }
+}
+
+impl PublicKey {
+    /// Parse one OpenSSH public key line. Surrounding whitespace (and the trailing newline of
+    /// `file()`) is ignored.
+    pub fn parse(input: &str) -> Result<PublicKey, KeyError> {
+        let line = input.trim();
+        if line.is_empty() {
+            return Err(KeyError::Empty);
+        }
+        if looks_private(line) {
+            return Err(KeyError::PrivateKey);
+        }
+        if line.starts_with("---- BEGIN SSH2 PUBLIC KEY") {
+            return Err(KeyError::Rfc4716);
+        }
+        if line.len() > MAX_KEY_LEN {
+            return Err(KeyError::TooLong(line.len()));
+        }
+        if line.contains('\n') || line.contains('\r') {
+            return Err(KeyError::MultipleLines);
+        }
+        let mut parts = line.splitn(3, |c: char| c == ' ' || c == '\t');
+        let algorithm = parts.next().unwrap_or_default();
+        if !SUPPORTED_ALGORITHMS.contains(&algorithm) {
+            if algorithm.contains('=') || algorithm.contains(',') || algorithm.contains('"') {
+                return Err(KeyError::Options);
+            }
+            return Err(KeyError::UnknownType(algorithm.to_string()));
+        }
+        let rest = parts.next().unwrap_or_default();
+        // Tolerate several blanks between the fields.
+        let (blob_b64, comment) = {
+            let tail = format!("{} {}", rest, parts.next().unwrap_or_default());
+            let tail = tail.trim_start();
+            let mut it = tail.splitn(2, |c: char| c == ' ' || c == '\t');
+            let b = it.next().unwrap_or_default().to_string();
+            let c = it.next().map(str::trim).filter(|c| !c.is_empty());
+            (b, c.map(str::to_string))
+        };
+        if blob_b64.is_empty() {
+            return Err(KeyError::MissingKeyData);
+        }
+        let blob = STANDARD
+            .decode(blob_b64.as_bytes())
+            .map_err(|_| KeyError::NotBase64)?;
+        let bits = check_blob(algorithm, &blob)?;
+        Ok(PublicKey {
+            algorithm: algorithm.to_string(),
+            blob,
+            blob_b64,
+            comment,
+            bits,
+        })
+    }
+
+    /// The algorithm name as written in the key line, e.g. `ssh-ed25519`.
+    pub fn algorithm(&self) -> &str {
+        &self.algorithm
+    }
+
+    /// The comment after the key data, if any.
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// Key size in bits (RSA/DSA modulus size, curve size for ECDSA, 256 for Ed25519).
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// `type base64` without the comment: what identifies the key.
+    pub fn canonical(&self) -> String {
+        format!("{} {}", self.algorithm, self.blob_b64)
+    }
+
+    /// `type base64 [comment]`, normalised whitespace.
+    pub fn to_line(&self) -> String {
+        match &self.comment {
+            Some(c) => format!("{} {}", self.canonical(), c),
+            None => self.canonical(),
+        }
+    }
+
+    /// OpenSSH's `SHA256:` fingerprint: unpadded base64 of the SHA-256 of the key blob.
+    pub fn fingerprint(&self) -> String {
+        let digest = ring::digest::digest(&ring::digest::SHA256, &self.blob);
+        format!("SHA256:{}", STANDARD_NO_PAD.encode(digest.as_ref()))
+    }
+
+    /// HostUp's `keyType` enum value: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`.
+    pub fn key_type(&self) -> &'static str {
+        key_type_of(&self.algorithm)
+    }
+}
+
+/// Map an OpenSSH algorithm name to HostUp's `keyType` enum.
+pub fn key_type_of(algorithm: &str) -> &'static str {
+    match algorithm {
+        "ssh-rsa" => "rsa",
+        "ssh-ed25519" | "sk-ssh-ed25519@openssh.com" => "ed25519",
+        "ssh-dss" => "dsa",
+        a if a.starts_with("ecdsa-sha2-") || a.starts_with("sk-ecdsa-sha2-") => "ecdsa",
+        _ => "unknown",
+    }
+}
+
+/// True when two key strings are the same key (same algorithm and blob), whatever their comments
+/// and whitespace. Unparseable strings are only equal when identical after trimming.
+pub fn same_key(a: &str, b: &str) -> bool {
+    match (PublicKey::parse(a), PublicKey::parse(b)) {
+        (Ok(a), Ok(b)) => a.canonical() == b.canonical(),
+        _ => a.trim() == b.trim(),
+    }
+}
+
+fn looks_private(line: &str) -> bool {
+    line.contains("PRIVATE KEY-----")
+        || line.starts_with("PuTTY-User-Key-File")
+        || line.contains("BEGIN OPENSSH PRIVATE KEY")
+        || line.starts_with("-----BEGIN ")
+}
+
+/// Reads the SSH wire format (RFC 4251 strings and mpints).
+struct Reader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn string(&mut self) -> Result<&'a [u8], KeyError> {
+        if self.buf.len() < 4 {
+            return Err(KeyError::Truncated);
+        }
+        let (len, rest) = self.buf.split_at(4);
+        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        if rest.len() < len {
+            return Err(KeyError::Truncated);
+        }
+        let (s, rest) = rest.split_at(len);
+        self.buf = rest;
+        Ok(s)
+    }
+
+    /// An mpint's size in bits (leading zero bytes ignored).
+    fn mpint_bits(&mut self) -> Result<u32, KeyError> {
+        let n = self.string()?;
+        let n = match n.iter().position(|b| *b != 0) {
+            Some(i) => &n[i..],
+            None => return Ok(0),
+        };
+        Ok((n.len() as u32 - 1) * 8 + (8 - n[0].leading_zeros()))
+    }
+
+    fn done(&self) -> Result<(), KeyError> {
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            Err(KeyError::TrailingData)
+        }
+    }
+}
+
+/// Check that the blob is a well-formed key of the declared algorithm; return its size in bits.
+fn check_blob(algorithm: &str, blob: &[u8]) -> Result<u32, KeyError> {
+    let mut r = Reader { buf: blob };
+    let encoded = r.string()?;
+    if encoded != algorithm.as_bytes() {
+        return Err(KeyError::TypeMismatch {
+            declared: algorithm.to_string(),
+            encoded: String::from_utf8_lossy(encoded).into_owned(),
+        });
+    }
+    let bits = match algorithm {
+        "ssh-ed25519" | "sk-ssh-ed25519@openssh.com" => {
+            if r.string()?.len() != 32 {
+                return Err(KeyError::Truncated);
+            }
+            if algorithm.starts_with("sk-") {
+                r.string()?; // application, e.g. "ssh:"
+            }
+            256
+        }
+        "ssh-rsa" => {
+            r.mpint_bits()?; // public exponent
+            let bits = r.mpint_bits()?;
+            if bits == 0 {
+                return Err(KeyError::Truncated);
+            }
+            bits
+        }
+        "ssh-dss" => {
+            let bits = r.mpint_bits()?; // p
+            for _ in 0..3 {
+                r.mpint_bits()?; // q, g, y
+            }
+            bits
+        }
+        _ => {
+            // ecdsa-sha2-<curve> and sk-ecdsa-sha2-<curve>@openssh.com
+            let curve = r.string()?;
+            let bits = match curve {
+                b"nistp256" => 256,
+                b"nistp384" => 384,
+                b"nistp521" => 521,
+                _ => return Err(KeyError::Truncated),
+            };
+            if r.string()?.is_empty() {
+                return Err(KeyError::Truncated);
+            }
+            if algorithm.starts_with("sk-") {
+                r.string()?;
+            }
+            bits
+        }
+    };
+    r.done()?;
+    Ok(bits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Generated with ssh-keygen for these tests; public halves only.
+    pub const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
+    const ED25519_FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+
+    fn wire(parts: &[&[u8]]) -> String {
+        let mut blob = Vec::new();
+        for p in parts {
+            blob.extend_from_slice(&(p.len() as u32).to_be_bytes());
+            blob.extend_from_slice(p);
+        }
+        STANDARD.encode(blob)
+    }
+
+    #[test]
+    fn parses_ed25519_with_comment_and_newline() {
+        let k = PublicKey::parse(&format!("  {ED25519}\n")).unwrap();
+        assert_eq!(k.algorithm(), "ssh-ed25519");
+        assert_eq!(k.comment(), Some("ops@example.com"));
+        assert_eq!(k.key_type(), "ed25519");
+        assert_eq!(k.bits(), 256);
+        assert_eq!(k.fingerprint(), ED25519_FP);
+    }
+
+    #[test]
+    fn comment_and_whitespace_do_not_change_identity() {
+        let without = ED25519.rsplit_once(' ').unwrap().0;
+        assert!(same_key(ED25519, without));
+        assert!(same_key(ED25519, &format!("{without}   other comment\n")));
+        assert_eq!(
+            PublicKey::parse(without).unwrap().fingerprint(),
+            ED25519_FP
+        );
+    }
+
+    #[test]
+    fn rsa_bits_from_modulus() {
+        let mut n = vec![0u8];
+        n.extend(std::iter::repeat(0xff).take(256));
+        let b64 = wire(&[b"ssh-rsa", &[1, 0, 1], &n]);
+        let k = PublicKey::parse(&format!("ssh-rsa {b64}")).unwrap();
+        assert_eq!(k.bits(), 2048);
+        assert_eq!(k.key_type(), "rsa");
+    }
+
+    #[test]
+    fn ecdsa_curve_bits() {
+        let b64 = wire(&[b"ecdsa-sha2-nistp384", b"nistp384", &[4; 97]]);
+        let k = PublicKey::parse(&format!("ecdsa-sha2-nistp384 {b64} c")).unwrap();
+        assert_eq!((k.bits(), k.key_type()), (384, "ecdsa"));
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let cases: &[(&str, KeyError)] = &[
+            ("", KeyError::Empty),
+            ("  \n", KeyError::Empty),
+            (
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA\n-----END OPENSSH PRIVATE KEY-----\n",
+                KeyError::PrivateKey,
+            ),
+            ("-----BEGIN RSA PRIVATE KEY-----\nMIIE", KeyError::PrivateKey),
+            ("PuTTY-User-Key-File-3: ssh-ed25519", KeyError::PrivateKey),
+            ("---- BEGIN SSH2 PUBLIC KEY ----\nAAAA", KeyError::Rfc4716),
+            ("ssh-foo AAAA", KeyError::UnknownType("ssh-foo".into())),
+            ("command=\"ls\" ssh-ed25519 AAAA", KeyError::Options),
+            ("ssh-ed25519", KeyError::MissingKeyData),
+            ("ssh-ed25519 not*base64!", KeyError::NotBase64),
+            (
+                "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL",
+                KeyError::TypeMismatch {
+                    declared: "ssh-rsa".into(),
+                    encoded: "ssh-ed25519".into(),
+                },
+            ),
+            (
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd",
+                KeyError::Truncated,
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(PublicKey::parse(input).as_ref(), Err(want), "input {input:?}");
+        }
+        let two = format!("{ED25519}\n{ED25519}");
+        assert_eq!(PublicKey::parse(&two), Err(KeyError::MultipleLines));
+        let long = format!("ssh-ed25519 {}", "A".repeat(MAX_KEY_LEN));
+        assert!(matches!(PublicKey::parse(&long), Err(KeyError::TooLong(_))));
+    }
+
+    #[test]
+    fn messages_never_echo_key_material() {
+        let secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETSECRET\n-----END OPENSSH PRIVATE KEY-----";
+        let msg = PublicKey::parse(secret).unwrap_err().to_string();
+        assert!(!msg.contains("SECRETSECRET"));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        // A cheap deterministic sweep; issue-level fuzzing lives elsewhere.
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        for len in 0..400usize {
+            let mut s = String::from("ssh-ed25519 ");
+            let mut bytes = Vec::with_capacity(len);
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                bytes.push((x & 0xff) as u8);
+            }
+            s.push_str(&STANDARD.encode(&bytes));
+            let _ = PublicKey::parse(&s);
+            let _ = PublicKey::parse(&String::from_utf8_lossy(&bytes));
+        }
+    }
+}
