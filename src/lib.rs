@@ -3,9 +3,15 @@
 //!
 //! - [`api`]: HTTP client, wire models and errors for HostUp's API.
 //! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
+//! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
 //! - [`provider`], [`resources`], [`data_sources`]: the Terraform side (tf-provider).
 //! - [`mock`]: an in-memory HostUp API used by the demo and the acceptance tests.
 
 pub mod api;
+pub mod data_sources;
+pub mod inventory;
 pub mod mock;
+pub mod provider;
+pub mod resources;
 pub mod ssh_key;
+pub mod tfutil;

@@ -1,1 +1,24 @@
-fn main() {}
+//! The provider plugin binary: Terraform starts it and talks gRPC (plugin protocol 6).
+
+use hostup::provider::HostupProvider;
+
+fn main() {
+    // tf-provider attaches a backtrace to every diagnostic when backtraces are enabled; users
+    // must see our messages, not stack traces. Set before any thread starts.
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("terraform-provider-hostup: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(tf_provider::serve("hostup", HostupProvider::new())) {
+        eprintln!("terraform-provider-hostup: {e}");
+        std::process::exit(1);
+    }
+}

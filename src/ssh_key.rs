@@ -129,11 +129,7 @@ impl std::error::Error for KeyError {}
 
 /// Clip and sanitise a token taken from user input before it appears in a message.
 fn printable(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect();
+    let clean: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
     if s.chars().count() > 40 {
         format!("{clean}…")
     } else {
@@ -161,7 +157,7 @@ impl PublicKey {
         if line.contains('\n') || line.contains('\r') {
             return Err(KeyError::MultipleLines);
         }
-        let mut parts = line.splitn(3, |c: char| c == ' ' || c == '\t');
+        let mut parts = line.splitn(3, [' ', '\t']);
         let algorithm = parts.next().unwrap_or_default();
         if !SUPPORTED_ALGORITHMS.contains(&algorithm) {
             if algorithm.contains('=') || algorithm.contains(',') || algorithm.contains('"') {
@@ -174,7 +170,7 @@ impl PublicKey {
         let (blob_b64, comment) = {
             let tail = format!("{} {}", rest, parts.next().unwrap_or_default());
             let tail = tail.trim_start();
-            let mut it = tail.splitn(2, |c: char| c == ' ' || c == '\t');
+            let mut it = tail.splitn(2, [' ', '\t']);
             let b = it.next().unwrap_or_default().to_string();
             let c = it.next().map(str::trim).filter(|c| !c.is_empty());
             (b, c.map(str::to_string))
@@ -390,16 +386,13 @@ mod tests {
         let without = ED25519.rsplit_once(' ').unwrap().0;
         assert!(same_key(ED25519, without));
         assert!(same_key(ED25519, &format!("{without}   other comment\n")));
-        assert_eq!(
-            PublicKey::parse(without).unwrap().fingerprint(),
-            ED25519_FP
-        );
+        assert_eq!(PublicKey::parse(without).unwrap().fingerprint(), ED25519_FP);
     }
 
     #[test]
     fn rsa_bits_from_modulus() {
         let mut n = vec![0u8];
-        n.extend(std::iter::repeat(0xff).take(256));
+        n.extend(std::iter::repeat_n(0xff, 256));
         let b64 = wire(&[b"ssh-rsa", &[1, 0, 1], &n]);
         let k = PublicKey::parse(&format!("ssh-rsa {b64}")).unwrap();
         assert_eq!(k.bits(), 2048);
@@ -442,7 +435,11 @@ mod tests {
             ),
         ];
         for (input, want) in cases {
-            assert_eq!(PublicKey::parse(input).as_ref(), Err(want), "input {input:?}");
+            assert_eq!(
+                PublicKey::parse(input).as_ref(),
+                Err(want),
+                "input {input:?}"
+            );
         }
         let two = format!("{ED25519}\n{ED25519}");
         assert_eq!(PublicKey::parse(&two), Err(KeyError::MultipleLines));
@@ -452,7 +449,8 @@ mod tests {
 
     #[test]
     fn messages_never_echo_key_material() {
-        let secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETSECRET\n-----END OPENSSH PRIVATE KEY-----";
+        let secret =
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETSECRET\n-----END OPENSSH PRIVATE KEY-----";
         let msg = PublicKey::parse(secret).unwrap_err().to_string();
         assert!(!msg.contains("SECRETSECRET"));
     }

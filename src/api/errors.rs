@@ -1,0 +1,346 @@
+//! One error type for every way a HostUp call can fail, with both error envelopes (v2 RFC 7807
+//! problem+json and the v1 `{code,error,message,requestId,timestamp}`) parsed into it.
+
+use super::models::FieldError;
+use std::fmt;
+
+/// What kind of failure, which decides whether a retry is safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The server answered with a non-success status.
+    Status,
+    /// The request certainly never reached the server (connection refused, DNS).
+    NotSent,
+    /// The request may or may not have been processed (reset after send, timeout).
+    Ambiguous,
+    /// The server answered 2xx but the body is not what the contract says.
+    Decode,
+    /// The operation was given up: deadline or cancellation.
+    Deadline,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub method: String,
+    /// Path only, never the query or the host, never credentials.
+    pub path: String,
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub detail: String,
+    pub field_errors: Vec<FieldError>,
+    pub request_id: Option<String>,
+    /// How many attempts were made (1 = no retry).
+    pub attempts: u32,
+}
+
+impl ApiError {
+    pub fn new(kind: ErrorKind, method: &str, path: &str, detail: impl Into<String>) -> Self {
+        ApiError {
+            kind,
+            method: method.to_string(),
+            path: path.to_string(),
+            status: None,
+            code: None,
+            title: None,
+            detail: detail.into(),
+            field_errors: Vec::new(),
+            request_id: None,
+            attempts: 1,
+        }
+    }
+
+    /// Build the error for a non-success reply from its status, body and `X-Request-Id` header.
+    pub fn from_reply(
+        method: &str,
+        path: &str,
+        status: u16,
+        content_type: &str,
+        body: &[u8],
+        header_request_id: Option<&str>,
+    ) -> Self {
+        let mut err = ApiError::new(ErrorKind::Status, method, path, String::new());
+        err.status = Some(status);
+        err.request_id = header_request_id.map(str::to_string);
+        parse_error_body(&mut err, content_type, body);
+        err
+    }
+
+    pub fn is_status(&self, status: u16) -> bool {
+        self.kind == ErrorKind::Status && self.status == Some(status)
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.is_status(404)
+    }
+
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
+
+    /// A one-line summary for a diagnostic's summary field.
+    pub fn summary(&self) -> String {
+        match (self.status, self.code.as_deref()) {
+            (Some(s), Some(c)) => format!("HostUp API error {s} ({c})"),
+            (Some(s), None) => format!("HostUp API error {s}"),
+            _ => match self.kind {
+                ErrorKind::NotSent => "Could not reach the HostUp API".to_string(),
+                ErrorKind::Ambiguous => "No reply from the HostUp API".to_string(),
+                ErrorKind::Decode => "Unexpected reply from the HostUp API".to_string(),
+                ErrorKind::Deadline => "HostUp API call gave up".to_string(),
+                ErrorKind::Status => "HostUp API error".to_string(),
+            },
+        }
+    }
+
+    /// Remove a secret from every text field, in case a server echoes it back.
+    pub fn redact(mut self, secret: &str) -> Self {
+        if secret.len() >= 4 {
+            let r = |s: &mut String| {
+                if s.contains(secret) {
+                    *s = s.replace(secret, "<redacted>");
+                }
+            };
+            r(&mut self.detail);
+            if let Some(t) = self.title.as_mut() {
+                r(t)
+            }
+            if let Some(c) = self.code.as_mut() {
+                r(c)
+            }
+            for f in &mut self.field_errors {
+                r(&mut f.detail);
+                r(&mut f.pointer);
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(s) = self.status {
+            write!(f, " returned {s}")?;
+            if let Some(t) = &self.title {
+                write!(f, " {t}")?;
+            }
+        }
+        if let Some(c) = &self.code {
+            write!(f, " (code \"{c}\")")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        for e in &self.field_errors {
+            write!(f, "\n  - {}: {}", e.pointer, e.detail)?;
+            if !e.code.is_empty() {
+                write!(f, " ({})", e.code)?;
+            }
+        }
+        if let Some(r) = &self.request_id {
+            write!(f, "\nrequestId: {r}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, "\n(after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Longest piece of a non-JSON body quoted in a message.
+const QUOTE_LIMIT: usize = 200;
+
+/// Fill `err` from an error body, whichever envelope it uses; never fails, never panics.
+fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
+    let status = err.status.unwrap_or(0);
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        err.detail = format!("the server sent an empty body with status {status}");
+        return;
+    }
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let obj = match json.as_ref().and_then(|v| v.as_object()) {
+        Some(o) => o,
+        None => {
+            let looks_html = content_type.contains("html")
+                || trimmed.starts_with('<')
+                || trimmed.to_ascii_lowercase().contains("<html");
+            err.detail = if looks_html {
+                format!(
+                    "the server answered with an HTML page instead of JSON (status {status}); a proxy or \
+                     gateway in front of the API is probably failing: {}",
+                    quote(&strip_tags(trimmed))
+                )
+            } else {
+                format!(
+                    "the server answered with a body that is not JSON (status {status}, content type \
+                     \"{}\"): {}",
+                    quote(content_type),
+                    quote(trimmed)
+                )
+            };
+            return;
+        }
+    };
+    let s = |k: &str| {
+        obj.get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    err.code = s("code");
+    // v2 has `title`, v1 has `error` (the HTTP status title).
+    err.title = s("title").or_else(|| s("error"));
+    err.detail = s("detail")
+        .or_else(|| s("message"))
+        .unwrap_or_else(|| format!("status {status} with no detail"));
+    if let Some(r) = s("requestId") {
+        err.request_id = Some(r);
+    }
+    if let Some(list) = obj.get("errors").and_then(|v| v.as_array()) {
+        err.field_errors = list
+            .iter()
+            .filter_map(|e| serde_json::from_value::<FieldError>(e.clone()).ok())
+            .collect();
+    }
+}
+
+fn quote(s: &str) -> String {
+    let clipped: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(QUOTE_LIMIT)
+        .collect();
+    if s.chars().count() > QUOTE_LIMIT {
+        format!("\"{clipped}…\"")
+    } else {
+        format!("\"{clipped}\"")
+    }
+}
+
+/// Crude tag stripper, enough to show the text of a gateway's error page.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_json_shows_everything() {
+        let body = br#"{"type":"https://developer.hostup.se/errors/invalid_request","title":"Validation failed",
+            "status":400,"detail":"The request body failed validation.","code":"invalid_request",
+            "requestId":"req_1","errors":[{"pointer":"/name","detail":"name is required","code":"missing_required"}]}"#;
+        let e = ApiError::from_reply(
+            "POST",
+            "/api/v2/ssh-keys",
+            400,
+            "application/problem+json",
+            body,
+            None,
+        );
+        let msg = e.to_string();
+        for want in [
+            "POST /api/v2/ssh-keys",
+            "400",
+            "invalid_request",
+            "The request body failed validation.",
+            "/name: name is required (missing_required)",
+            "requestId: req_1",
+        ] {
+            assert!(msg.contains(want), "{msg} lacks {want}");
+        }
+    }
+
+    #[test]
+    fn v1_envelope() {
+        let body = br#"{"code":"INTERNAL_ERROR","error":"Internal Server Error","message":"Failed to reset SSH keys","requestId":"2121ae20","timestamp":"t"}"#;
+        let e = ApiError::from_reply(
+            "POST",
+            "/api/vm/1/reset-ssh-keys",
+            500,
+            "application/json",
+            body,
+            None,
+        );
+        assert_eq!(e.code.as_deref(), Some("INTERNAL_ERROR"));
+        assert_eq!(e.detail, "Failed to reset SSH keys");
+        assert_eq!(e.request_id.as_deref(), Some("2121ae20"));
+        assert!(e.to_string().contains("Internal Server Error"));
+    }
+
+    #[test]
+    fn html_and_empty_bodies_are_explained() {
+        let e = ApiError::from_reply(
+            "GET",
+            "/api/v2/ssh-keys",
+            502,
+            "text/html",
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            Some("hdr-id"),
+        );
+        assert!(e.detail.contains("HTML page"), "{}", e.detail);
+        assert!(e.detail.contains("502 Bad Gateway"));
+        assert_eq!(e.request_id.as_deref(), Some("hdr-id"));
+        let e = ApiError::from_reply("GET", "/x", 500, "", b"", None);
+        assert!(e.detail.contains("empty body"));
+    }
+
+    #[test]
+    fn redact_removes_secret() {
+        let e = ApiError::from_reply(
+            "GET",
+            "/x",
+            401,
+            "application/json",
+            br#"{"detail":"bad key sk-secret-123"}"#,
+            None,
+        )
+        .redact("sk-secret-123");
+        assert!(!e.to_string().contains("sk-secret-123"));
+    }
+
+    #[test]
+    fn arbitrary_bodies_never_panic() {
+        let mut x: u32 = 7;
+        for len in 0..300 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (x >> 24) as u8
+                })
+                .collect();
+            let _ =
+                ApiError::from_reply("GET", "/", 500, "application/json", &bytes, None).to_string();
+        }
+        for body in [
+            &b"[]"[..],
+            b"null",
+            b"{\"errors\":5}",
+            b"{\"code\":{}}",
+            b"\"str\"",
+        ] {
+            let _ =
+                ApiError::from_reply("GET", "/", 500, "application/json", body, None).to_string();
+        }
+    }
+}

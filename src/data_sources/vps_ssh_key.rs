@@ -1,0 +1,162 @@
+//! `hostup_vps_ssh_key`: exactly one VPS SSH key, found by `id`, `name` or `fingerprint`.
+
+use super::VpsKeyObject;
+use crate::provider::Shared;
+use crate::tfutil::*;
+use async_trait::async_trait;
+use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::value::ValueEmpty;
+use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+
+const SELECTORS: [&str; 3] = ["id", "name", "fingerprint"];
+
+pub struct VpsSshKeyDataSource {
+    shared: Shared,
+}
+
+impl VpsSshKeyDataSource {
+    pub fn new(shared: Shared) -> Self {
+        VpsSshKeyDataSource { shared }
+    }
+}
+
+fn selectors(o: &VpsKeyObject) -> [(&'static str, &tf_provider::value::ValueString<'static>); 3] {
+    [
+        (SELECTORS[0], &o.id),
+        (SELECTORS[1], &o.name),
+        (SELECTORS[2], &o.fingerprint),
+    ]
+}
+
+/// Exactly one of id, name, fingerprint must be set (an unknown value counts as set).
+fn check(diags: &mut Diagnostics, config: &VpsKeyObject) {
+    let set: Vec<&str> = selectors(config)
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(n, _)| *n)
+        .collect();
+    match set.len() {
+        1 => {}
+        0 => diags.root_error(
+            "No key selected",
+            "Set exactly one of `id`, `name` or `fingerprint` to choose the key.",
+        ),
+        _ => {
+            for n in &set {
+                diags.error(
+                    "Conflicting key selectors",
+                    format!(
+                        "Set exactly one of `id`, `name` or `fingerprint`; {} are set.",
+                        set.join(" and ")
+                    ),
+                    AttributePath::new(n.to_string()),
+                );
+            }
+        }
+    }
+    if let Some(fp) = known(&config.fingerprint) {
+        if !fp.starts_with("SHA256:") {
+            diags.error(
+                "Invalid fingerprint",
+                "`fingerprint` must be an OpenSSH SHA-256 fingerprint such as \"SHA256:8pQ3...\" \
+                 (as printed by `ssh-keygen -l -f key.pub`).",
+                AttributePath::new("fingerprint"),
+            );
+        }
+    }
+}
+
+#[async_trait]
+impl DataSource for VpsSshKeyDataSource {
+    type State<'a> = VpsKeyObject;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "Finds exactly one VPS SSH key of the account by `id`, `name` or `fingerprint`.",
+                ),
+                attributes: map! {
+                    "id" => optional_computed(AttributeType::String, "Find the key with this id (`ssh_...`)."),
+                    "name" => optional_computed(AttributeType::String, "Find the key with exactly this name; more than one match is an error."),
+                    "fingerprint" => optional_computed(AttributeType::String, "Find the key with this `SHA256:` fingerprint."),
+                    "display_id" => computed(AttributeType::String, "HostUp's compatibility display id, when it reports one."),
+                    "public_key" => computed(AttributeType::String, "OpenSSH public key line as HostUp stores it."),
+                    "key_type" => computed(AttributeType::String, "`rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
+                    "created_at" => computed(AttributeType::String, "Creation time (ISO 8601), when reported."),
+                    "last_used_at" => computed(AttributeType::String, "Last use (ISO 8601), when HostUp reports it."),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        check(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        check(diags, &config);
+        if !diags.errors.is_empty() {
+            return None;
+        }
+        let client = self.shared.client(diags)?;
+        let all = match client.list_vps_keys().await {
+            Ok(k) => k,
+            Err(e) => {
+                api_error(diags, "Could not list VPS SSH keys", &e);
+                return None;
+            }
+        };
+        let (field, wanted) = selectors(&config)
+            .into_iter()
+            .find_map(|(n, v)| known(v).map(|s| (n, s.to_string())))?;
+        let matches: Vec<VpsKeyObject> = all
+            .iter()
+            .map(VpsKeyObject::from_api)
+            .filter(|o| {
+                selectors(o)
+                    .iter()
+                    .any(|(n, v)| *n == field && known(v) == Some(wanted.as_str()))
+            })
+            .collect();
+        match matches.len() {
+            1 => matches.into_iter().next(),
+            0 => {
+                diags.error(
+                    "No matching SSH key",
+                    format!(
+                        "No VPS SSH key in this HostUp account has {field} \"{wanted}\" ({} keys searched).",
+                        all.len()
+                    ),
+                    AttributePath::new(field),
+                );
+                None
+            }
+            n => {
+                let ids: Vec<String> = matches
+                    .iter()
+                    .filter_map(|o| known(&o.id).map(str::to_string))
+                    .collect();
+                diags.error(
+                    "More than one SSH key matches",
+                    format!(
+                        "{n} VPS SSH keys have {field} \"{wanted}\": {}. Select one by `id` instead.",
+                        ids.join(", ")
+                    ),
+                    AttributePath::new(field),
+                );
+                None
+            }
+        }
+    }
+}

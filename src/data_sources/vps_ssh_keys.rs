@@ -1,0 +1,143 @@
+//! `hostup_vps_ssh_keys`: every VPS SSH key of the account (all pages), optionally filtered.
+
+use super::{vps_key_object_type, VpsKeyObject};
+use crate::provider::Shared;
+use crate::ssh_key::key_type_of;
+use crate::tfutil::*;
+use async_trait::async_trait;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
+use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+
+pub const KEY_TYPES: &[&str] = &["rsa", "ed25519", "ecdsa", "dsa", "unknown"];
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VpsKeysState {
+    #[serde(default)]
+    pub name_regex: ValueString<'static>,
+    #[serde(default)]
+    pub key_type: ValueString<'static>,
+    #[serde(default)]
+    pub keys: ValueList<Value<VpsKeyObject>>,
+}
+
+pub struct VpsSshKeysDataSource {
+    shared: Shared,
+}
+
+impl VpsSshKeysDataSource {
+    pub fn new(shared: Shared) -> Self {
+        VpsSshKeysDataSource { shared }
+    }
+}
+
+/// Compile `name_regex`, reporting a bad pattern on its attribute.
+fn compile(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<Regex> {
+    let pattern = known(v)?;
+    match Regex::new(pattern) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            diags.error(
+                "Invalid regular expression",
+                format!("`name_regex` is not a valid regular expression (Rust regex syntax): {e}"),
+                AttributePath::new("name_regex"),
+            );
+            None
+        }
+    }
+}
+
+/// Check `key_type` against HostUp's enum (also accepting OpenSSH names like `ssh-ed25519`).
+fn check_key_type(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<String> {
+    let t = known(v)?;
+    let normalized = if KEY_TYPES.contains(&t) {
+        t.to_string()
+    } else {
+        match key_type_of(t) {
+            "unknown" => {
+                diags.error(
+                    "Invalid key_type",
+                    format!(
+                        "`key_type` is \"{t}\"; expected one of {}.",
+                        KEY_TYPES.join(", ")
+                    ),
+                    AttributePath::new("key_type"),
+                );
+                return None;
+            }
+            k => k.to_string(),
+        }
+    };
+    Some(normalized)
+}
+
+#[async_trait]
+impl DataSource for VpsSshKeysDataSource {
+    type State<'a> = VpsKeysState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "Lists the account's VPS SSH keys (every page of HostUp's inventory), optionally filtered.",
+                ),
+                attributes: map! {
+                    "name_regex" => optional(AttributeType::String, "Keep only keys whose name matches this regular expression (Rust `regex` syntax; unanchored: use `^...$` for a whole-name match)."),
+                    "key_type" => optional(AttributeType::String, "Keep only keys of this type: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
+                    "keys" => computed(AttributeType::List(Box::new(vps_key_object_type())), "The matching keys, in HostUp's order. Each has `id`, `display_id`, `name`, `public_key`, `fingerprint`, `key_type`, `created_at` and `last_used_at`."),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        compile(diags, &config.name_regex);
+        check_key_type(diags, &config.key_type);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let regex = compile(diags, &config.name_regex);
+        let key_type = check_key_type(diags, &config.key_type);
+        if !diags.errors.is_empty() {
+            return None;
+        }
+        let client = self.shared.client(diags)?;
+        let all = match client.list_vps_keys().await {
+            Ok(k) => k,
+            Err(e) => {
+                api_error(diags, "Could not list VPS SSH keys", &e);
+                return None;
+            }
+        };
+        let keys = all
+            .iter()
+            .map(VpsKeyObject::from_api)
+            .filter(|o| {
+                regex
+                    .as_ref()
+                    .is_none_or(|r| known(&o.name).is_some_and(|n| r.is_match(n)))
+            })
+            .filter(|o| {
+                key_type
+                    .as_deref()
+                    .is_none_or(|t| known(&o.key_type) == Some(t))
+            })
+            .map(Value::Value)
+            .collect();
+        let mut s = config;
+        s.keys = Value::Value(keys);
+        Some(s)
+    }
+}

@@ -1,0 +1,211 @@
+//! The `hostup` provider: configuration (API key, endpoint) and the list of resources and data
+//! sources.
+
+use crate::api::client::{parse_endpoint, DEFAULT_ENDPOINT};
+use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
+use crate::tfutil::{known, optional, sensitive};
+use crate::{data_sources, resources};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::value::{ValueEmpty, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+
+pub const ENV_API_KEY: &str = "HOSTUP_API_KEY";
+pub const ENV_ENDPOINT: &str = "HOSTUP_ENDPOINT";
+
+/// The configured client, shared by every resource and data source of one provider process.
+#[derive(Clone, Default)]
+pub struct Shared(Arc<RwLock<Option<Arc<Client>>>>);
+
+impl Shared {
+    /// The client, or an error diagnostic when the provider could not be configured.
+    pub fn client(&self, diags: &mut Diagnostics) -> Option<Arc<Client>> {
+        let client = self.0.read().ok().and_then(|c| c.clone());
+        if client.is_none() {
+            diags.root_error(
+                "The hostup provider is not configured",
+                "The provider block could not be configured (see the errors above), or its api_key or \
+                 endpoint depends on values that are only known after apply. Set them to known values.",
+            );
+        }
+        client
+    }
+
+    /// The client when configured, without a diagnostic (for optional plan-time checks).
+    pub fn try_client(&self) -> Option<Arc<Client>> {
+        self.0.read().ok().and_then(|c| c.clone())
+    }
+
+    fn set(&self, client: Client) {
+        if let Ok(mut slot) = self.0.write() {
+            *slot = Some(Arc::new(client));
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct HostupProvider {
+    shared: Shared,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ProviderConfig {
+    #[serde(default)]
+    pub api_key: ValueString<'static>,
+    #[serde(default)]
+    pub endpoint: ValueString<'static>,
+}
+
+impl HostupProvider {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn check(&self, diags: &mut Diagnostics, config: &ProviderConfig) {
+        if let Some(key) = known(&config.api_key) {
+            if key.trim().is_empty() {
+                diags.error(
+                    "Empty API key",
+                    format!(
+                        "`api_key` is set but empty. Set it to a HostUp API key, or remove it and set the \
+                         {ENV_API_KEY} environment variable."
+                    ),
+                    AttributePath::new("api_key"),
+                );
+            }
+        }
+        if let Some(ep) = known(&config.endpoint) {
+            if let Err(msg) = parse_endpoint(ep) {
+                diags.error("Invalid endpoint", msg, AttributePath::new("endpoint"));
+            }
+        }
+    }
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+#[async_trait]
+impl Provider for HostupProvider {
+    type Config<'a> = ProviderConfig;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "Manage SSH keys on HostUp: account-level VPS keys, keys on shared-hosting accounts, \
+                     and resets of a VM's SSH keys.",
+                ),
+                attributes: map! {
+                    "api_key" => sensitive(optional(
+                        AttributeType::String,
+                        "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
+                         scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
+                         `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
+                    )),
+                    "endpoint" => optional(
+                        AttributeType::String,
+                        "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
+                         `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock).",
+                    ),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        self.check(diags, &config);
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        self.check(diags, &config);
+        if !diags.errors.is_empty() {
+            return Some(());
+        }
+        // Unknown values (computed from other resources) leave the provider unconfigured for now;
+        // each call that needs the API then says why.
+        if config.api_key.is_unknown() || config.endpoint.is_unknown() {
+            return Some(());
+        }
+        let api_key = match known(&config.api_key)
+            .map(str::to_string)
+            .or_else(|| env_nonempty(ENV_API_KEY))
+        {
+            Some(k) => k,
+            None => {
+                diags.root_error(
+                    "No HostUp API key",
+                    format!(
+                        "Set `api_key` in the provider \"hostup\" block, or set the {ENV_API_KEY} \
+                         environment variable. Create a key in the HostUp dashboard with the scopes the \
+                         resources need (read:vm, write:account, ...)."
+                    ),
+                );
+                return Some(());
+            }
+        };
+        let (raw_endpoint, from_env) = match known(&config.endpoint) {
+            Some(e) => (e.to_string(), false),
+            None => match env_nonempty(ENV_ENDPOINT) {
+                Some(e) => (e, true),
+                None => (DEFAULT_ENDPOINT.to_string(), false),
+            },
+        };
+        let endpoint = match parse_endpoint(&raw_endpoint) {
+            Ok(u) => u,
+            Err(msg) => {
+                let msg = if from_env {
+                    format!("{ENV_ENDPOINT}: {msg}")
+                } else {
+                    msg
+                };
+                diags.error("Invalid endpoint", msg, AttributePath::new("endpoint"));
+                return Some(());
+            }
+        };
+        match Client::new(ClientConfig {
+            endpoint,
+            api_key: Secret::new(api_key),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }) {
+            Ok(c) => self.shared.set(c),
+            Err(e) => diags.root_error("Could not configure the hostup provider", e),
+        }
+        Some(())
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(map! {
+            "vps_ssh_key" => resources::vps_ssh_key::VpsSshKeyResource::new(self.shared.clone()),
+        })
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(map! {
+            "vps_ssh_keys" => data_sources::vps_ssh_keys::VpsSshKeysDataSource::new(self.shared.clone()),
+            "vps_ssh_key" => data_sources::vps_ssh_key::VpsSshKeyDataSource::new(self.shared.clone()),
+        })
+    }
+}

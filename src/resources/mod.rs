@@ -1,0 +1,3 @@
+//! Terraform resources, one file each.
+
+pub mod vps_ssh_key;

@@ -1,0 +1,442 @@
+//! `hostup_vps_ssh_key`: an account-level SSH key used by HostUp VPS deploy/reset flows.
+//!
+//! - `name` updates in place (PATCH); `public_key` forces replacement (key material is immutable).
+//! - A key is identified by its algorithm and key data: a different comment, whitespace or the
+//!   trailing newline of `file()` is not a change (the prior value is kept in the plan).
+//! - HostUp's `actions.canRename` / `canDelete` gates are checked before any write.
+
+use crate::api::models::{ActionGate, VpsSshKey};
+use crate::api::Client;
+use crate::inventory::{find_vps_key, find_vps_key_by_fingerprint, vps_key_fingerprint};
+use crate::provider::Shared;
+use crate::ssh_key::{same_key, PublicKey};
+use crate::tfutil::*;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::value::{Value, ValueEmpty, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics, Resource};
+
+pub const TYPE_NAME: &str = "hostup_vps_ssh_key";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpsKeyState {
+    #[serde(default)]
+    pub id: ValueString<'static>,
+    #[serde(default)]
+    pub name: ValueString<'static>,
+    #[serde(default)]
+    pub public_key: ValueString<'static>,
+    #[serde(default)]
+    pub fingerprint: ValueString<'static>,
+    #[serde(default)]
+    pub key_type: ValueString<'static>,
+    #[serde(default)]
+    pub created_at: ValueString<'static>,
+}
+
+pub struct VpsSshKeyResource {
+    shared: Shared,
+}
+
+impl VpsSshKeyResource {
+    pub fn new(shared: Shared) -> Self {
+        VpsSshKeyResource { shared }
+    }
+}
+
+/// Set `fingerprint` and `key_type` from `public_key` (unknown while the key is unknown).
+fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
+    if s.public_key.is_unknown() {
+        s.fingerprint = Value::Unknown;
+        s.key_type = Value::Unknown;
+    } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
+        s.fingerprint = string(k.fingerprint());
+        s.key_type = string(k.key_type());
+    }
+}
+
+/// State for a key read from the inventory (import), keeping nothing from a prior state.
+fn state_from_api(k: &VpsSshKey) -> VpsKeyState {
+    let parsed = PublicKey::parse(&k.public_key).ok();
+    VpsKeyState {
+        id: string(&k.id),
+        name: string(&k.name),
+        public_key: string(&k.public_key),
+        fingerprint: opt_string(vps_key_fingerprint(k)),
+        key_type: opt_string(
+            parsed
+                .map(|p| p.key_type().to_string())
+                .or_else(|| k.key_type.clone()),
+        ),
+        created_at: opt_string(k.created_at.clone()),
+    }
+}
+
+/// Why an action is blocked, as one sentence with HostUp's reason and code.
+pub fn gate_text(gate: &ActionGate) -> String {
+    let reason = gate
+        .reason
+        .clone()
+        .unwrap_or_else(|| "no reason given".to_string());
+    match &gate.code {
+        Some(code) => format!("{reason} (code \"{code}\")"),
+        None => reason,
+    }
+}
+
+fn blocked(gate: Option<&ActionGate>) -> Option<&ActionGate> {
+    gate.filter(|g| !g.allowed)
+}
+
+/// Error for a 409 duplicate: find the existing key so the user can adopt it.
+async fn duplicate_error(diags: &mut Diagnostics, client: &Client, fingerprint: &str) {
+    let existing = find_vps_key_by_fingerprint(client, fingerprint).await;
+    let detail = match existing {
+        Ok(Some(k)) => format!(
+            "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account: id \"{}\" \
+             (name \"{}\"). HostUp keeps one copy of a key per account. To manage that key with this \
+             resource, adopt it instead of creating it:\n\n  terraform import {TYPE_NAME}.<name> {}\n\n\
+             or remove the other copy first.",
+            k.id, k.name, k.id
+        ),
+        _ => format!(
+            "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account. Find its id \
+             with the hostup_vps_ssh_key data source (fingerprint = \"{fingerprint}\") and adopt it with \
+             terraform import {TYPE_NAME}.<name> <id>."
+        ),
+    };
+    diags.error(
+        "SSH key already exists on HostUp",
+        detail,
+        AttributePath::new("public_key"),
+    );
+}
+
+#[async_trait]
+impl Resource for VpsSshKeyResource {
+    type State<'a> = VpsKeyState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "An account-level SSH key on HostUp, used when ordering, rebuilding or resetting VPS \
+                     instances. Renaming updates the key in place; changing the key material replaces it.",
+                ),
+                attributes: map! {
+                    "id" => computed(AttributeType::String, "HostUp's public id of the key, e.g. `ssh_01hxa3b4c5d6e7f8g9h0j1k2m3`."),
+                    "name" => required(AttributeType::String, "Label of the key. Changing it renames the key in place."),
+                    "public_key" => required(
+                        AttributeType::String,
+                        "OpenSSH public key line (`<type> <base64> [comment]`), e.g. `file(\"~/.ssh/id_ed25519.pub\")`. \
+                         Changing the key forces a new resource. Only the type and key data count: a different \
+                         comment, surrounding whitespace or a trailing newline is not a change. Private keys are refused.",
+                    ),
+                    "fingerprint" => computed(AttributeType::String, "`SHA256:` fingerprint of the key, as `ssh-keygen -l` prints it. Known at plan time."),
+                    "key_type" => computed(AttributeType::String, "Key family: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time."),
+                    "created_at" => computed(AttributeType::String, "When HostUp created the key (ISO 8601), when HostUp reports it."),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        check_name(diags, &config.name, "name");
+        check_public_key(diags, &config.public_key, "public_key");
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Some(id) = known(&state.id).map(str::to_string) else {
+            return Some((state, private_state));
+        };
+        // On any failure the prior state is returned with the error: returning nothing would
+        // make Terraform forget the key.
+        let Some(client) = self.shared.client(diags) else {
+            return Some((state, private_state));
+        };
+        match find_vps_key(&client, &id).await {
+            Ok(Some(k)) => {
+                let mut s = state;
+                s.name = string(&k.name);
+                let same = known(&s.public_key).is_some_and(|pk| same_key(pk, &k.public_key));
+                if !same {
+                    s.public_key = string(&k.public_key);
+                    s.fingerprint = opt_string(vps_key_fingerprint(&k));
+                    s.key_type = state_from_api(&k).key_type;
+                }
+                if k.created_at.is_some() {
+                    s.created_at = opt_string(k.created_at);
+                }
+                Some((s, private_state))
+            }
+            Ok(None) => {
+                diags.root_warning(
+                    format!("SSH key {id} no longer exists on HostUp"),
+                    "It was deleted outside Terraform. It has been removed from the state, and the next plan \
+                     creates it again.",
+                );
+                None
+            }
+            Err(e) => {
+                api_error(diags, &format!("Could not read SSH key {id}"), &e);
+                Some((state, private_state))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let mut s = proposed_state;
+        check_name(diags, &s.name, "name");
+        s.id = Value::Unknown;
+        s.created_at = Value::Unknown;
+        derive_from_key(diags, &mut s);
+        Some((s, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let mut s = proposed_state;
+        check_name(diags, &s.name, "name");
+        let unchanged_key = match (known(&prior_state.public_key), known(&s.public_key)) {
+            (Some(old), Some(new)) => same_key(old, new),
+            _ => false,
+        };
+        if unchanged_key {
+            // Same key, maybe another comment or newline: keep the prior value, so no diff.
+            s.public_key = prior_state.public_key.clone();
+            s.fingerprint = prior_state.fingerprint.clone();
+            s.key_type = prior_state.key_type.clone();
+        } else {
+            // Replacement: Terraform plans the new object separately with plan_create.
+            s.id = Value::Unknown;
+            s.created_at = Value::Unknown;
+            derive_from_key(diags, &mut s);
+        }
+        let renamed = unchanged_key && s.name != prior_state.name && s.name.is_value();
+        if renamed {
+            if let (Some(client), Some(id)) = (self.shared.try_client(), known(&prior_state.id)) {
+                match find_vps_key(&client, id).await {
+                    Ok(Some(k)) => {
+                        let gate = k.actions.as_ref().and_then(|a| a.can_rename.as_ref());
+                        if let Some(g) = blocked(gate) {
+                            diags.error(
+                                "HostUp does not allow renaming this SSH key now",
+                                format!(
+                                    "SSH key {id} (\"{}\") cannot be renamed: {}. Nothing was sent. Keep the \
+                                     current name until HostUp allows the rename.",
+                                    k.name,
+                                    gate_text(g)
+                                ),
+                                AttributePath::new("name"),
+                            );
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => api_error(diags, &format!("Could not check SSH key {id}"), &e),
+                }
+            }
+        }
+        Some((
+            s,
+            prior_private_state,
+            vec![AttributePath::new("public_key")],
+        ))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        if let (Some(client), Some(id)) = (self.shared.try_client(), known(&prior_state.id)) {
+            match find_vps_key(&client, id).await {
+                Ok(Some(k)) => {
+                    let gate = k.actions.as_ref().and_then(|a| a.can_delete.as_ref());
+                    if let Some(g) = blocked(gate) {
+                        diags.root_error(
+                            "HostUp does not allow deleting this SSH key now",
+                            format!(
+                                "SSH key {id} (\"{}\") cannot be deleted: {}. Nothing was sent.",
+                                k.name,
+                                gate_text(g)
+                            ),
+                        );
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => api_error(diags, &format!("Could not check SSH key {id}"), &e),
+            }
+        }
+        Some(prior_private_state)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let client = self.shared.client(diags)?;
+        let name = known(&planned_state.name)?.to_string();
+        let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
+        let fingerprint = key.fingerprint();
+        // Send the key line without the surrounding whitespace of file().
+        let sent = known(&planned_state.public_key)?.trim().to_string();
+        match client.create_vps_key(&name, &sent).await {
+            Ok(created) => {
+                let mut s = planned_state;
+                s.id = string(&created.id);
+                s.fingerprint = string(fingerprint);
+                s.key_type = string(key.key_type());
+                s.created_at = opt_string(created.created_at);
+                Some((s, planned_private_state))
+            }
+            Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
+                duplicate_error(diags, &client, &fingerprint).await;
+                None
+            }
+            Err(e) => {
+                api_error(diags, "Could not create the SSH key", &e);
+                None
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if planned_state.name == prior_state.name {
+            return Some((planned_state, planned_private_state));
+        }
+        let client = self.shared.client(diags)?;
+        let id = known(&prior_state.id)?.to_string();
+        let name = known(&planned_state.name)?.to_string();
+        match client.rename_vps_key(&id, &name).await {
+            Ok(_) => Some((planned_state, planned_private_state)),
+            Err(e) => {
+                api_error_at(
+                    diags,
+                    &format!("Could not rename SSH key {id}"),
+                    &e,
+                    AttributePath::new("name"),
+                );
+                None
+            }
+        }
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        _planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let client = self.shared.client(diags)?;
+        let id = known(&prior_state.id)?.to_string();
+        // Terraform 1.0 does not plan destroys through the provider, so the gate is checked here
+        // too, before anything is sent.
+        match find_vps_key(&client, &id).await {
+            Ok(None) => return Some(()),
+            Ok(Some(k)) => {
+                let gate = k.actions.as_ref().and_then(|a| a.can_delete.as_ref());
+                if let Some(g) = blocked(gate) {
+                    diags.root_error(
+                        "HostUp does not allow deleting this SSH key now",
+                        format!(
+                            "SSH key {id} (\"{}\") cannot be deleted: {}. Nothing was sent; the key stays in \
+                             the state. Run the destroy again once HostUp allows it.",
+                            k.name,
+                            gate_text(g)
+                        ),
+                    );
+                    return None;
+                }
+            }
+            Err(e) => {
+                api_error(diags, &format!("Could not check SSH key {id}"), &e);
+                return None;
+            }
+        }
+        match client.delete_vps_key(&id).await {
+            Ok(()) => Some(()),
+            Err(e) if e.is_not_found() => Some(()),
+            Err(e) => {
+                api_error(diags, &format!("Could not delete SSH key {id}"), &e);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let id = id.trim().to_string();
+        if id.is_empty() || id.contains('/') || id.chars().any(char::is_whitespace) {
+            diags.root_error(
+                "Invalid import ID",
+                format!(
+                    "Expected the HostUp id of a VPS SSH key, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
+                     ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n\nList ids with the hostup_vps_ssh_keys data source."
+                ),
+            );
+            return None;
+        }
+        let client = self.shared.client(diags)?;
+        match find_vps_key(&client, &id).await {
+            Ok(Some(k)) => Some((state_from_api(&k), Value::Null)),
+            Ok(None) => {
+                diags.root_error(
+                    "SSH key not found",
+                    format!(
+                        "No VPS SSH key with id \"{id}\" in this HostUp account. List ids with the \
+                         hostup_vps_ssh_keys data source."
+                    ),
+                );
+                None
+            }
+            Err(e) => {
+                api_error(diags, &format!("Could not import SSH key {id}"), &e);
+                None
+            }
+        }
+    }
+}

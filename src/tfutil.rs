@@ -1,0 +1,126 @@
+//! Small helpers shared by the provider, resources and data sources: schema attribute builders,
+//! input validators and the conversion of API errors into Terraform diagnostics.
+
+use crate::api::ApiError;
+use crate::ssh_key::{KeyError, PublicKey};
+use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Description};
+use tf_provider::value::{Value, ValueString};
+use tf_provider::{AttributePath, Diagnostics};
+
+fn attr(t: AttributeType, c: AttributeConstraint, desc: &str) -> Attribute {
+    Attribute {
+        attr_type: t,
+        description: Description::markdown(desc),
+        constraint: c,
+        sensitive: false,
+        deprecated: false,
+    }
+}
+
+pub fn required(t: AttributeType, desc: &str) -> Attribute {
+    attr(t, AttributeConstraint::Required, desc)
+}
+
+pub fn optional(t: AttributeType, desc: &str) -> Attribute {
+    attr(t, AttributeConstraint::Optional, desc)
+}
+
+pub fn computed(t: AttributeType, desc: &str) -> Attribute {
+    attr(t, AttributeConstraint::Computed, desc)
+}
+
+pub fn optional_computed(t: AttributeType, desc: &str) -> Attribute {
+    attr(t, AttributeConstraint::OptionalComputed, desc)
+}
+
+pub fn sensitive(mut a: Attribute) -> Attribute {
+    a.sensitive = true;
+    a
+}
+
+/// A known, non-null string value.
+pub fn known<'v>(v: &'v ValueString<'_>) -> Option<&'v str> {
+    match v {
+        Value::Value(s) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+pub fn string(s: impl Into<String>) -> ValueString<'static> {
+    Value::Value(s.into().into())
+}
+
+pub fn opt_string(s: Option<String>) -> ValueString<'static> {
+    match s {
+        Some(s) => Value::Value(s.into()),
+        None => Value::Null,
+    }
+}
+
+/// Report an API failure. `what` says what we were doing, e.g. "Could not create the SSH key".
+pub fn api_error(diags: &mut Diagnostics, what: &str, err: &ApiError) {
+    diags.root_error(format!("{what}: {}", err.summary()), err.to_string());
+}
+
+/// Like [`api_error`], on an attribute.
+pub fn api_error_at(diags: &mut Diagnostics, what: &str, err: &ApiError, path: AttributePath) {
+    diags.error(format!("{what}: {}", err.summary()), err.to_string(), path);
+}
+
+/// Check a public key value at plan time. Unknown values pass (checked again when known).
+/// Returns the parsed key when the value is known and valid.
+pub fn check_public_key(
+    diags: &mut Diagnostics,
+    value: &ValueString<'_>,
+    path: &str,
+) -> Option<PublicKey> {
+    let raw = known(value)?;
+    match PublicKey::parse(raw) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            let summary = match e {
+                KeyError::PrivateKey => "Private key given where a public key is expected",
+                _ => "Invalid SSH public key",
+            };
+            diags.error(summary, e.to_string(), AttributePath::new(path.to_string()));
+            None
+        }
+    }
+}
+
+/// Longest name accepted; HostUp's dashboard labels are short.
+pub const MAX_NAME_LEN: usize = 255;
+
+/// Check a key name: not blank, no control characters, not absurdly long.
+pub fn check_name(diags: &mut Diagnostics, value: &ValueString<'_>, path: &str) {
+    let Some(name) = known(value) else { return };
+    let at = AttributePath::new(path.to_string());
+    if name.trim().is_empty() {
+        diags.error(
+            "Invalid name",
+            format!("`{path}` must not be empty or only whitespace. Give the key a label, e.g. \"deploy-key\"."),
+            at,
+        );
+    } else if name.chars().any(char::is_control) {
+        diags.error(
+            "Invalid name",
+            format!("`{path}` contains a control character (such as a newline or tab). Use a single-line label."),
+            at,
+        );
+    } else if name.chars().count() > MAX_NAME_LEN {
+        diags.error(
+            "Invalid name",
+            format!(
+                "`{path}` is {} characters long; the limit is {MAX_NAME_LEN}.",
+                name.chars().count()
+            ),
+            at,
+        );
+    } else if name != name.trim() {
+        diags.error(
+            "Invalid name",
+            format!("`{path}` has leading or trailing whitespace, which HostUp would not keep; remove it."),
+            at,
+        );
+    }
+}
