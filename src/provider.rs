@@ -196,6 +196,8 @@ impl Provider for HostupProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
             "vps_ssh_key" => resources::vps_ssh_key::VpsSshKeyResource::new(self.shared.clone()),
+            "hosting_ssh_key" => resources::hosting_ssh_key::HostingSshKeyResource::new(self.shared.clone()),
+            "vm_ssh_reset" => resources::vm_ssh_reset::VmSshResetResource::new(self.shared.clone()),
         })
     }
 
@@ -206,6 +208,7 @@ impl Provider for HostupProvider {
         Some(map! {
             "vps_ssh_keys" => data_sources::vps_ssh_keys::VpsSshKeysDataSource::new(self.shared.clone()),
             "vps_ssh_key" => data_sources::vps_ssh_key::VpsSshKeyDataSource::new(self.shared.clone()),
+            "hosting_ssh_keys" => data_sources::hosting_ssh_keys::HostingSshKeysDataSource::new(self.shared.clone()),
         })
     }
 }

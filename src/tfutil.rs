@@ -124,3 +124,22 @@ pub fn check_name(diags: &mut Diagnostics, value: &ValueString<'_>, path: &str) 
         );
     }
 }
+
+/// Plan-time key identity: when the proposed `public_key` is the same key as the prior one (maybe
+/// another comment, whitespace or newline), put the prior value back so Terraform shows no diff.
+/// Returns true when the key is unchanged.
+pub fn keep_prior_key(prior: &ValueString<'static>, proposed: &mut ValueString<'static>) -> bool {
+    let same = match (known(prior), known(proposed)) {
+        (Some(old), Some(new)) => crate::ssh_key::same_key(old, new),
+        _ => false,
+    };
+    if same {
+        *proposed = prior.clone();
+    }
+    same
+}
+
+/// The text that tells a user how to adopt an existing object instead of creating it.
+pub fn import_hint(type_name: &str, import_id: &str) -> String {
+    format!("  terraform import {type_name}.<name> {import_id}")
+}

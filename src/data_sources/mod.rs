@@ -1,5 +1,6 @@
 //! Terraform data sources, one file each, and what they share.
 
+pub mod hosting_ssh_keys;
 pub mod vps_ssh_key;
 pub mod vps_ssh_keys;
 

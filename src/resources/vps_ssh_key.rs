@@ -96,9 +96,10 @@ async fn duplicate_error(diags: &mut Diagnostics, client: &Client, fingerprint: 
         Ok(Some(k)) => format!(
             "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account: id \"{}\" \
              (name \"{}\"). HostUp keeps one copy of a key per account. To manage that key with this \
-             resource, adopt it instead of creating it:\n\n  terraform import {TYPE_NAME}.<name> {}\n\n\
-             or remove the other copy first.",
-            k.id, k.name, k.id
+             resource, adopt it instead of creating it:\n\n{}\n\nor remove the other copy first.",
+            k.id,
+            k.name,
+            import_hint(TYPE_NAME, &k.id)
         ),
         _ => format!(
             "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account. Find its id \
@@ -223,13 +224,8 @@ impl Resource for VpsSshKeyResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
-        let unchanged_key = match (known(&prior_state.public_key), known(&s.public_key)) {
-            (Some(old), Some(new)) => same_key(old, new),
-            _ => false,
-        };
+        let unchanged_key = keep_prior_key(&prior_state.public_key, &mut s.public_key);
         if unchanged_key {
-            // Same key, maybe another comment or newline: keep the prior value, so no diff.
-            s.public_key = prior_state.public_key.clone();
             s.fingerprint = prior_state.fingerprint.clone();
             s.key_type = prior_state.key_type.clone();
         } else {

@@ -1,0 +1,473 @@
+//! `hostup_hosting_ssh_key`: a public key imported ("import on create") and authorized on a
+//! shared-hosting account.
+//!
+//! HostUp has no rename for hosting keys, so every argument forces replacement. Before importing,
+//! the account's `actions.canAdd` gate is checked, as HostUp's reference asks.
+
+use crate::api::models::{HostingKeyList, HostingSshKey};
+use crate::api::Client;
+use crate::provider::Shared;
+use crate::resources::vps_ssh_key::gate_text;
+use crate::ssh_key::PublicKey;
+use crate::tfutil::*;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueNumber, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics, Resource};
+
+pub const TYPE_NAME: &str = "hostup_hosting_ssh_key";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HostingKeyState {
+    #[serde(default)]
+    pub id: ValueString<'static>,
+    #[serde(default)]
+    pub account_id: ValueString<'static>,
+    #[serde(default)]
+    pub name: ValueString<'static>,
+    #[serde(default)]
+    pub public_key: ValueString<'static>,
+    #[serde(default)]
+    pub fingerprint: ValueString<'static>,
+    #[serde(default)]
+    pub key_type: ValueString<'static>,
+    #[serde(default)]
+    pub bits: ValueNumber,
+    #[serde(default)]
+    pub comment: ValueString<'static>,
+    #[serde(default)]
+    pub authorized: ValueBool,
+}
+
+pub struct HostingSshKeyResource {
+    shared: Shared,
+}
+
+impl HostingSshKeyResource {
+    pub fn new(shared: Shared) -> Self {
+        HostingSshKeyResource { shared }
+    }
+}
+
+/// Set the attributes derived from `public_key`: all unknown while the key is unknown.
+fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
+    if s.public_key.is_unknown() {
+        s.fingerprint = Value::Unknown;
+        s.key_type = Value::Unknown;
+        s.bits = Value::Unknown;
+        s.comment = Value::Unknown;
+    } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
+        s.fingerprint = string(k.fingerprint());
+        s.key_type = string(k.algorithm());
+        s.bits = Value::Value(k.bits() as i64);
+        s.comment = opt_string(k.comment().map(str::to_string));
+    }
+}
+
+/// The import ID is `accountId/keyId`.
+fn split_import_id(id: &str) -> Option<(String, String)> {
+    let (account, key) = id.trim().split_once('/')?;
+    let ok = |s: &str| !s.is_empty() && !s.contains('/') && !s.chars().any(char::is_whitespace);
+    (ok(account) && ok(key)).then(|| (account.to_string(), key.to_string()))
+}
+
+fn hosting_key_fingerprint(k: &HostingSshKey) -> Option<String> {
+    k.public_key
+        .as_deref()
+        .and_then(|pk| PublicKey::parse(pk).ok())
+        .map(|p| p.fingerprint())
+        .or_else(|| k.fingerprint.clone())
+}
+
+fn state_from_api(account_id: &str, k: &HostingSshKey) -> HostingKeyState {
+    let parsed = k.public_key.as_deref().and_then(|pk| PublicKey::parse(pk).ok());
+    HostingKeyState {
+        id: string(&k.id),
+        account_id: string(account_id),
+        name: string(&k.name),
+        public_key: opt_string(k.public_key.clone()),
+        fingerprint: opt_string(hosting_key_fingerprint(k)),
+        key_type: opt_string(
+            k.key_type
+                .clone()
+                .or_else(|| parsed.as_ref().map(|p| p.algorithm().to_string())),
+        ),
+        bits: match (k.bits, &parsed) {
+            (Some(b), _) => Value::Value(b),
+            (None, Some(p)) => Value::Value(p.bits() as i64),
+            _ => Value::Null,
+        },
+        comment: opt_string(
+            k.comment
+                .clone()
+                .or_else(|| parsed.as_ref().and_then(|p| p.comment().map(str::to_string))),
+        ),
+        authorized: Value::Value(true),
+    }
+}
+
+/// Error for a key already on the account, naming it and the import command.
+fn already_there(diags: &mut Diagnostics, account: &str, existing: Option<&HostingSshKey>) {
+    let detail = match existing {
+        Some(k) => format!(
+            "This key is already authorized on hosting account {account} as id \"{}\" (name \"{}\"). \
+             To manage it with this resource, adopt it instead of importing it again:\n\n{}",
+            k.id,
+            k.name,
+            import_hint(TYPE_NAME, &format!("{account}/{}", k.id))
+        ),
+        None => format!(
+            "This key is already authorized on hosting account {account}. Find its id with the \
+             hostup_hosting_ssh_keys data source and adopt it with\n\n{}",
+            import_hint(TYPE_NAME, &format!("{account}/<key id>"))
+        ),
+    };
+    diags.error(
+        "SSH key already on the hosting account",
+        detail,
+        AttributePath::new("public_key"),
+    );
+}
+
+async fn list(
+    diags: &mut Diagnostics,
+    client: &Client,
+    account: &str,
+) -> Option<HostingKeyList> {
+    match client.list_hosting_keys(account).await {
+        Ok(l) => Some(l),
+        Err(e) if e.is_not_found() => {
+            diags.error(
+                "Hosting account not found",
+                format!(
+                    "HostUp has no shared-hosting account \"{account}\" for this API key ({e}). Get account \
+                     ids from GET /api/v2/shared-hosting (`data[].id`)."
+                ),
+                AttributePath::new("account_id"),
+            );
+            None
+        }
+        Err(e) => {
+            api_error(
+                diags,
+                &format!("Could not list the SSH keys of hosting account {account}"),
+                &e,
+            );
+            None
+        }
+    }
+}
+
+#[async_trait]
+impl Resource for HostingSshKeyResource {
+    type State<'a> = HostingKeyState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
+                     cannot rename hosting keys, so every argument forces a new resource.",
+                ),
+                attributes: map! {
+                    "id" => computed(AttributeType::String, "HostUp's id of the key on the account."),
+                    "account_id" => required(AttributeType::String, "Shared-hosting account id (`acct_...`, from `GET /api/v2/shared-hosting` `data[].id`). Forces a new resource."),
+                    "name" => required(AttributeType::String, "Label of the key. Forces a new resource (HostUp has no rename for hosting keys)."),
+                    "public_key" => required(AttributeType::String, "OpenSSH public key line. Forces a new resource when the key changes; a different comment, whitespace or trailing newline is not a change. Private keys are refused at plan time."),
+                    "fingerprint" => computed(AttributeType::String, "`SHA256:` fingerprint of the key. Known at plan time."),
+                    "key_type" => computed(AttributeType::String, "OpenSSH key type as HostUp reports it, e.g. `ssh-ed25519`. Known at plan time."),
+                    "bits" => computed(AttributeType::Number, "Key size in bits. Known at plan time."),
+                    "comment" => computed(AttributeType::String, "The key's comment, if it has one."),
+                    "authorized" => computed(AttributeType::Bool, "Whether HostUp reports the key as authorized for SSH on the account."),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        check_name(diags, &config.name, "name");
+        check_public_key(diags, &config.public_key, "public_key");
+        if let Some(a) = known(&config.account_id) {
+            if a.trim().is_empty() || a.contains('/') || a.chars().any(char::is_whitespace) {
+                diags.error(
+                    "Invalid account_id",
+                    "`account_id` must be a shared-hosting account id such as \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\" \
+                     (no spaces or slashes).",
+                    AttributePath::new("account_id"),
+                );
+            }
+        }
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let (Some(account), Some(id)) = (
+            known(&state.account_id).map(str::to_string),
+            known(&state.id).map(str::to_string),
+        ) else {
+            return Some((state, private_state));
+        };
+        let Some(client) = self.shared.client(diags) else {
+            return Some((state, private_state));
+        };
+        // An account that is gone is an error, not a silent removal: the keys may still exist.
+        let Some(list) = list(diags, &client, &account).await else {
+            return Some((state, private_state));
+        };
+        match list.ssh_keys.iter().find(|k| k.id == id) {
+            Some(k) => {
+                let mut s = state;
+                let fresh = state_from_api(&account, k);
+                s.name = fresh.name;
+                let same = match (known(&s.public_key), k.public_key.as_deref()) {
+                    (Some(a), Some(b)) => crate::ssh_key::same_key(a, b),
+                    // HostUp may not return the key material; the fingerprint still identifies it.
+                    (_, None) => fresh.fingerprint.is_null() || fresh.fingerprint == s.fingerprint,
+                    _ => false,
+                };
+                if !same {
+                    s.public_key = fresh.public_key;
+                    s.fingerprint = fresh.fingerprint;
+                    s.key_type = fresh.key_type;
+                    s.bits = fresh.bits;
+                    s.comment = fresh.comment;
+                }
+                s.authorized = Value::Value(true);
+                Some((s, private_state))
+            }
+            None => {
+                diags.root_warning(
+                    format!("SSH key {id} is no longer on hosting account {account}"),
+                    "It was removed outside Terraform. It has been removed from the state, and the next plan \
+                     imports it again.",
+                );
+                None
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let mut s = proposed_state;
+        check_name(diags, &s.name, "name");
+        s.id = Value::Unknown;
+        s.authorized = Value::Unknown;
+        derive_from_key(diags, &mut s);
+        Some((s, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(
+        Self::State<'a>,
+        Self::PrivateState<'a>,
+        Vec<AttributePath>,
+    )> {
+        let mut s = proposed_state;
+        check_name(diags, &s.name, "name");
+        if keep_prior_key(&prior_state.public_key, &mut s.public_key) {
+            s.fingerprint = prior_state.fingerprint.clone();
+            s.key_type = prior_state.key_type.clone();
+            s.bits = prior_state.bits;
+            s.comment = prior_state.comment.clone();
+        } else {
+            derive_from_key(diags, &mut s);
+        }
+        if s.public_key != prior_state.public_key
+            || s.name != prior_state.name
+            || s.account_id != prior_state.account_id
+        {
+            s.id = Value::Unknown;
+            s.authorized = Value::Unknown;
+        }
+        let replace = ["account_id", "name", "public_key"]
+            .into_iter()
+            .map(AttributePath::new)
+            .collect();
+        Some((s, prior_private_state, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(prior_private_state)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let client = self.shared.client(diags)?;
+        let account = known(&planned_state.account_id)?.to_string();
+        let name = known(&planned_state.name)?.to_string();
+        let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
+        let fingerprint = key.fingerprint();
+
+        // HostUp asks callers to check the canAdd gate before importing.
+        let current = list(diags, &client, &account).await?;
+        let gate = &current.actions.can_add;
+        if !gate.allowed {
+            diags.error(
+                "HostUp does not allow adding SSH keys to this hosting account now",
+                format!(
+                    "Hosting account {account} does not accept new SSH keys: {}. Nothing was sent.",
+                    gate_text(gate)
+                ),
+                AttributePath::new("account_id"),
+            );
+            return None;
+        }
+        if let Some(k) = current
+            .ssh_keys
+            .iter()
+            .find(|k| hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str()))
+        {
+            already_there(diags, &account, Some(k));
+            return None;
+        }
+        let sent = known(&planned_state.public_key)?.trim().to_string();
+        match client.import_hosting_key(&account, &name, &sent).await {
+            Ok(imported) => {
+                let mut s = planned_state;
+                s.id = string(&imported.id);
+                s.authorized = Value::Value(imported.authorized);
+                Some((s, planned_private_state))
+            }
+            Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
+                let existing = client.list_hosting_keys(&account).await.ok().and_then(|l| {
+                    l.ssh_keys
+                        .into_iter()
+                        .find(|k| hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str()))
+                });
+                already_there(diags, &account, existing.as_ref());
+                None
+            }
+            Err(e) => {
+                api_error(
+                    diags,
+                    &format!("Could not import the SSH key onto hosting account {account}"),
+                    &e,
+                );
+                None
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        // Only reached when nothing HostUp stores changed (a comment-only edit keeps the prior
+        // value); every real change is a replacement.
+        Some((planned_state, planned_private_state))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        _planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let client = self.shared.client(diags)?;
+        let account = known(&prior_state.account_id)?.to_string();
+        let id = known(&prior_state.id)?.to_string();
+        match client.delete_hosting_key(&account, &id).await {
+            Ok(()) => Some(()),
+            Err(e) if e.is_not_found() => Some(()),
+            Err(e) => {
+                api_error(
+                    diags,
+                    &format!("Could not remove SSH key {id} from hosting account {account}"),
+                    &e,
+                );
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Some((account, key_id)) = split_import_id(&id) else {
+            diags.root_error(
+                "Invalid import ID",
+                format!(
+                    "\"{}\" is not of the form accountId/keyId. For example:\n\n  terraform import \
+                     {TYPE_NAME}.deploy acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3",
+                    id.chars().take(200).collect::<String>()
+                ),
+            );
+            return None;
+        };
+        let client = self.shared.client(diags)?;
+        let list = list(diags, &client, &account).await?;
+        match list.ssh_keys.iter().find(|k| k.id == key_id) {
+            Some(k) => Some((state_from_api(&account, k), Value::Null)),
+            None => {
+                diags.root_error(
+                    "SSH key not found",
+                    format!(
+                        "Hosting account {account} has no SSH key with id \"{key_id}\". List them with the \
+                         hostup_hosting_ssh_keys data source."
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_import_id;
+
+    #[test]
+    fn import_ids() {
+        assert_eq!(
+            split_import_id("acct_1/ssh_2"),
+            Some(("acct_1".into(), "ssh_2".into()))
+        );
+        for bad in ["", "acct_1", "/ssh_2", "acct_1/", "a/b/c", "a b/c"] {
+            assert_eq!(split_import_id(bad), None, "{bad:?}");
+        }
+    }
+}

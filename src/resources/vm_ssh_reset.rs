@@ -1,0 +1,280 @@
+//! `hostup_vm_ssh_reset`: an action-style resource. Creating it resets a VM's SSH keys through
+//! HostUp's v1 `POST /api/vm/{vmid}/reset-ssh-keys` (the VM restarts). Every argument forces a
+//! new resource, so a changed `triggers` value runs the reset again; reading and destroying make no
+//! request.
+
+use crate::provider::Shared;
+use crate::tfutil::*;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::value::{Value, ValueEmpty, ValueMap, ValueNumber, ValueSet, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics, Resource};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VmResetState {
+    #[serde(default)]
+    pub id: ValueString<'static>,
+    #[serde(default)]
+    pub vmid: ValueNumber,
+    #[serde(default)]
+    pub key_ids: ValueSet<ValueString<'static>>,
+    #[serde(default)]
+    pub triggers: ValueMap<'static, ValueString<'static>>,
+    #[serde(default)]
+    pub message: ValueString<'static>,
+    #[serde(default)]
+    pub key_count: ValueNumber,
+    #[serde(default)]
+    pub account_id: ValueString<'static>,
+    #[serde(default)]
+    pub request_id: ValueString<'static>,
+    #[serde(default)]
+    pub reset_at: ValueString<'static>,
+}
+
+pub struct VmSshResetResource {
+    shared: Shared,
+}
+
+impl VmSshResetResource {
+    pub fn new(shared: Shared) -> Self {
+        VmSshResetResource { shared }
+    }
+}
+
+/// Refuse a `vmid` below 1 and an empty or blank `key_ids`; unknown values pass until known.
+fn check(diags: &mut Diagnostics, s: &VmResetState) {
+    if let Value::Value(v) = s.vmid {
+        if v < 1 {
+            diags.error(
+                "Invalid vmid",
+                format!("`vmid` is {v}; HostUp VM ids are integers from 1 (e.g. 10000)."),
+                AttributePath::new("vmid"),
+            );
+        }
+    }
+    if let Value::Value(ids) = &s.key_ids {
+        if ids.is_empty() {
+            diags.error(
+                "No SSH keys to reset to",
+                "`key_ids` is empty. Give at least one VPS SSH key id, e.g. [hostup_vps_ssh_key.deploy.id]; \
+                 resetting to no keys would lock everyone out of the VM.",
+                AttributePath::new("key_ids"),
+            );
+        }
+        if ids
+            .iter()
+            .any(|id| known(id).is_some_and(|s| s.trim().is_empty()))
+        {
+            diags.error(
+                "Blank SSH key id",
+                "`key_ids` contains an empty or blank string. Use ids of VPS SSH keys, e.g. hostup_vps_ssh_key.deploy.id.",
+                AttributePath::new("key_ids"),
+            );
+        }
+    }
+}
+
+fn restart_warning(diags: &mut Diagnostics, s: &VmResetState) {
+    let vm = match s.vmid {
+        Value::Value(v) => format!("VM {v}"),
+        _ => "the VM".to_string(),
+    };
+    diags.root_warning(
+        format!("Applying this plan restarts {vm}"),
+        format!(
+            "hostup_vm_ssh_reset replaces the SSH keys of {vm} and HostUp restarts it to apply them. The reset \
+             runs once; it runs again only when vmid, key_ids or triggers change."
+        ),
+    );
+}
+
+#[async_trait]
+impl Resource for VmSshResetResource {
+    type State<'a> = VmResetState;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 1,
+            block: Block {
+                version: 1,
+                description: Description::markdown(
+                    "Resets the SSH keys of a HostUp VM to the given VPS SSH keys, once. **The VM restarts.** \
+                     Change `triggers` to run the reset again (a key rotation). Destroying this resource only \
+                     forgets the reset; it changes nothing on the VM.",
+                ),
+                attributes: map! {
+                    "id" => computed(AttributeType::String, "Identifier of this reset (HostUp's request id)."),
+                    "vmid" => required(AttributeType::Number, "The VM's id (an integer from 1). Forces a new reset."),
+                    "key_ids" => required(AttributeType::Set(Box::new(AttributeType::String)), "Ids of VPS SSH keys to install, typically `[hostup_vps_ssh_key.x.id]`. At least one. Forces a new reset."),
+                    "triggers" => optional(AttributeType::Map(Box::new(AttributeType::String)), "Arbitrary values; changing any of them runs the reset again, e.g. `{ key = hostup_vps_ssh_key.deploy.fingerprint }`."),
+                    "message" => computed(AttributeType::String, "HostUp's message about the reset."),
+                    "key_count" => computed(AttributeType::Number, "How many keys HostUp installed."),
+                    "account_id" => computed(AttributeType::String, "The HostUp account owning the VM."),
+                    "request_id" => computed(AttributeType::String, "HostUp's request id of the reset, for support."),
+                    "reset_at" => computed(AttributeType::String, "When HostUp accepted the reset (ISO 8601)."),
+                },
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        check(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        // A reset is an event, not an object HostUp keeps: nothing to read back.
+        Some((state, private_state))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let mut s = proposed_state;
+        check(diags, &s);
+        for v in [
+            &mut s.id,
+            &mut s.message,
+            &mut s.account_id,
+            &mut s.request_id,
+            &mut s.reset_at,
+        ] {
+            *v = Value::Unknown;
+        }
+        s.key_count = Value::Unknown;
+        if diags.errors.is_empty() {
+            restart_warning(diags, &s);
+        }
+        Some((s, Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        proposed_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(
+        Self::State<'a>,
+        Self::PrivateState<'a>,
+        Vec<AttributePath>,
+    )> {
+        check(diags, &proposed_state);
+        // Any change is a replacement, planned through plan_create; an unchanged reset keeps its
+        // prior state.
+        let s = if proposed_state.vmid == prior_state.vmid
+            && proposed_state.key_ids == prior_state.key_ids
+            && proposed_state.triggers == prior_state.triggers
+        {
+            prior_state
+        } else {
+            proposed_state
+        };
+        let replace = ["vmid", "key_ids", "triggers"]
+            .into_iter()
+            .map(AttributePath::new)
+            .collect();
+        Some((s, prior_private_state, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        prior_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(prior_private_state)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        check(diags, &planned_state);
+        if !diags.errors.is_empty() {
+            return None;
+        }
+        let client = self.shared.client(diags)?;
+        let vmid = match planned_state.vmid {
+            Value::Value(v) if v >= 1 => v as u64,
+            _ => return None,
+        };
+        let key_ids: Vec<String> = planned_state
+            .key_ids
+            .iter()
+            .flatten()
+            .filter_map(|k| known(k).map(str::to_string))
+            .collect();
+        match client.reset_vm_ssh_keys(vmid, &key_ids).await {
+            Ok(reply) => {
+                let mut s = planned_state;
+                let d = reply.data;
+                let request_id = reply.request_id;
+                s.id = string(if request_id.is_empty() {
+                    format!("{vmid}-{}", reply.timestamp)
+                } else {
+                    request_id.clone()
+                });
+                s.message = string(d.message);
+                s.key_count = Value::Value(d.key_count);
+                s.account_id = string(d.account_id);
+                s.request_id = string(request_id);
+                s.reset_at = string(reply.timestamp);
+                Some((s, planned_private_state))
+            }
+            Err(e) => {
+                let mut what = format!("Could not reset the SSH keys of VM {vmid}");
+                if matches!(e.kind, crate::api::ErrorKind::Ambiguous) {
+                    what.push_str(" (outcome unknown: not resent, since a reset restarts the VM)");
+                }
+                api_error(diags, &what, &e);
+                None
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        planned_state: Self::State<'a>,
+        _config_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((planned_state, planned_private_state))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Self::State<'a>,
+        _planned_private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        // Forgetting a reset changes nothing on the VM.
+        Some(())
+    }
+}
