@@ -129,11 +129,7 @@ impl std::error::Error for KeyError {}
 
 /// Clip and sanitise a token taken from user input before it appears in a message.
 fn printable(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect();
+    let clean: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
     if s.chars().count() > 40 {
         format!("{clean}…")
     } else {
@@ -390,10 +386,7 @@ mod tests {
         let without = ED25519.rsplit_once(' ').unwrap().0;
         assert!(same_key(ED25519, without));
         assert!(same_key(ED25519, &format!("{without}   other comment\n")));
-        assert_eq!(
-            PublicKey::parse(without).unwrap().fingerprint(),
-            ED25519_FP
-        );
+        assert_eq!(PublicKey::parse(without).unwrap().fingerprint(), ED25519_FP);
     }
 
     #[test]
@@ -442,7 +435,11 @@ mod tests {
             ),
         ];
         for (input, want) in cases {
-            assert_eq!(PublicKey::parse(input).as_ref(), Err(want), "input {input:?}");
+            assert_eq!(
+                PublicKey::parse(input).as_ref(),
+                Err(want),
+                "input {input:?}"
+            );
         }
         let two = format!("{ED25519}\n{ED25519}");
         assert_eq!(PublicKey::parse(&two), Err(KeyError::MultipleLines));
@@ -452,7 +449,8 @@ mod tests {
 
     #[test]
     fn messages_never_echo_key_material() {
-        let secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETSECRET\n-----END OPENSSH PRIVATE KEY-----";
+        let secret =
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETSECRET\n-----END OPENSSH PRIVATE KEY-----";
         let msg = PublicKey::parse(secret).unwrap_err().to_string();
         assert!(!msg.contains("SECRETSECRET"));
     }
