@@ -157,7 +157,7 @@ impl PublicKey {
         if line.contains('\n') || line.contains('\r') {
             return Err(KeyError::MultipleLines);
         }
-        let mut parts = line.splitn(3, |c: char| c == ' ' || c == '\t');
+        let mut parts = line.splitn(3, [' ', '\t']);
         let algorithm = parts.next().unwrap_or_default();
         if !SUPPORTED_ALGORITHMS.contains(&algorithm) {
             if algorithm.contains('=') || algorithm.contains(',') || algorithm.contains('"') {
@@ -170,7 +170,7 @@ impl PublicKey {
         let (blob_b64, comment) = {
             let tail = format!("{} {}", rest, parts.next().unwrap_or_default());
             let tail = tail.trim_start();
-            let mut it = tail.splitn(2, |c: char| c == ' ' || c == '\t');
+            let mut it = tail.splitn(2, [' ', '\t']);
             let b = it.next().unwrap_or_default().to_string();
             let c = it.next().map(str::trim).filter(|c| !c.is_empty());
             (b, c.map(str::to_string))
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn rsa_bits_from_modulus() {
         let mut n = vec![0u8];
-        n.extend(std::iter::repeat(0xff).take(256));
+        n.extend(std::iter::repeat_n(0xff, 256));
         let b64 = wire(&[b"ssh-rsa", &[1, 0, 1], &n]);
         let k = PublicKey::parse(&format!("ssh-rsa {b64}")).unwrap();
         assert_eq!(k.bits(), 2048);

@@ -241,7 +241,7 @@ pub(crate) struct State {
     req_counter: u64,
 }
 
-const ID_SALT: u64 = 0x5eed_0f_55_4b_e7;
+const ID_SALT: u64 = 0x5eed_0f55_4be7;
 const REQ_SALT: u64 = 0x0123_4567_89ab_cdef;
 
 impl State {
