@@ -110,15 +110,18 @@ fn run() -> Result<(), String> {
     }
     let seed = load_seed(args.seed.as_deref())?;
     serve_forever(seed, args.listen, |url| {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "hostup-mock listening on {url}");
-        let _ = out.flush();
+        // URL file first (written to a temporary name, then renamed), so that whoever waits for
+        // the stdout line, or polls for the file, never sees it missing or half-written.
         if let Some(p) = &args.url_file {
-            if let Err(e) = std::fs::write(p, url) {
+            let tmp = format!("{p}.tmp{}", std::process::id());
+            if let Err(e) = std::fs::write(&tmp, url).and_then(|()| std::fs::rename(&tmp, p)) {
                 // The server is already up; say so loudly but keep serving.
                 eprintln!("hostup-mock: cannot write --url-file {p}: {e}");
             }
         }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "hostup-mock listening on {url}");
+        let _ = out.flush();
     })
 }
 
