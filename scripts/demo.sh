@@ -28,12 +28,20 @@ done
 MOCK_URL="$(cat "$WORK/mock-url")"
 log "mock listening on $MOCK_URL"
 
+# Install the built provider into a local filesystem mirror, so a plain `terraform init` installs
+# hostup/hostup (and writes the lock file) without any network access.
+VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
+case "$(uname -m)" in x86_64) ARCH=amd64 ;; aarch64 | arm64) ARCH=arm64 ;; *) ARCH="$(uname -m)" ;; esac
+for host in registry.terraform.io registry.opentofu.org; do
+  dir="$WORK/mirror/$host/hostup/hostup/$VERSION/linux_$ARCH"
+  mkdir -p "$dir"
+  cp "$ROOT/target/debug/terraform-provider-hostup" "$dir/terraform-provider-hostup_v$VERSION"
+done
 cat >"$WORK/terraform.rc" <<RC
 provider_installation {
-  dev_overrides {
-    "hostup/hostup" = "$ROOT/target/debug"
+  filesystem_mirror {
+    path = "$WORK/mirror"
   }
-  direct {}
 }
 RC
 export TF_CLI_CONFIG_FILE="$WORK/terraform.rc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
