@@ -171,7 +171,7 @@ fn bad_input_fails_at_plan_without_requests() {
             out.all()
         );
         assert!(
-            text.contains(&format!("public_key = ")) || text.contains(&format!("{attr} = ")),
+            text.contains(&format!("{attr} = ")),
             "diagnostic points at {attr}:\n{}",
             out.all()
         );
@@ -283,7 +283,7 @@ fn duplicate_key_names_existing_id_and_import_command() {
 #[test]
 fn provider_configuration_errors() {
     let mock = MockServer::start(Seed::default());
-    let body = format!("data \"hostup_vps_ssh_keys\" \"all\" {{}}\n");
+    let body = "data \"hostup_vps_ssh_keys\" \"all\" {}\n".to_string();
 
     let tf = Tf::with_env(&[("HOSTUP_ENDPOINT", mock.url().as_str())]);
     tf.config(&body);

@@ -223,6 +223,7 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
                 headers: recorded_headers(&parts.headers),
                 body: String::from_utf8_lossy(body_bytes).into_owned(),
                 fault: fault.map(str::to_string),
+                request_id: request_id.clone(),
             });
         }
         reply

@@ -136,6 +136,17 @@ impl MockServer {
             .unwrap_or_default()
     }
 
+    /// Remove a key from a shared-hosting account out of band. False if there was none.
+    pub fn remove_hosting_key(&self, account_id: &str, key_id: &str) -> bool {
+        let mut st = self.shared.lock();
+        let Some(h) = st.hosting.iter_mut().find(|h| h.id == account_id) else {
+            return false;
+        };
+        let before = h.keys.len();
+        h.keys.retain(|k| k.id != key_id);
+        h.keys.len() != before
+    }
+
     /// Every /api request so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().requests.clone()

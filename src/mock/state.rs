@@ -174,6 +174,8 @@ pub struct RecordedRequest {
     pub body: String,
     /// `429`, `5xx`, `drop` or `forced` when a fault was injected.
     pub fault: Option<String>,
+    /// The request id the mock answered with (header `X-Request-Id` and the error envelopes).
+    pub request_id: String,
 }
 
 impl RecordedRequest {

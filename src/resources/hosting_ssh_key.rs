@@ -81,7 +81,10 @@ fn hosting_key_fingerprint(k: &HostingSshKey) -> Option<String> {
 }
 
 fn state_from_api(account_id: &str, k: &HostingSshKey) -> HostingKeyState {
-    let parsed = k.public_key.as_deref().and_then(|pk| PublicKey::parse(pk).ok());
+    let parsed = k
+        .public_key
+        .as_deref()
+        .and_then(|pk| PublicKey::parse(pk).ok());
     HostingKeyState {
         id: string(&k.id),
         account_id: string(account_id),
@@ -98,11 +101,11 @@ fn state_from_api(account_id: &str, k: &HostingSshKey) -> HostingKeyState {
             (None, Some(p)) => Value::Value(p.bits() as i64),
             _ => Value::Null,
         },
-        comment: opt_string(
-            k.comment
-                .clone()
-                .or_else(|| parsed.as_ref().and_then(|p| p.comment().map(str::to_string))),
-        ),
+        comment: opt_string(k.comment.clone().or_else(|| {
+            parsed
+                .as_ref()
+                .and_then(|p| p.comment().map(str::to_string))
+        })),
         authorized: Value::Value(true),
     }
 }
@@ -130,11 +133,7 @@ fn already_there(diags: &mut Diagnostics, account: &str, existing: Option<&Hosti
     );
 }
 
-async fn list(
-    diags: &mut Diagnostics,
-    client: &Client,
-    account: &str,
-) -> Option<HostingKeyList> {
+async fn list(diags: &mut Diagnostics, client: &Client, account: &str) -> Option<HostingKeyList> {
     match client.list_hosting_keys(account).await {
         Ok(l) => Some(l),
         Err(e) if e.is_not_found() => {
@@ -281,11 +280,7 @@ impl Resource for HostingSshKeyResource {
         _config_state: Self::State<'a>,
         prior_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(
-        Self::State<'a>,
-        Self::PrivateState<'a>,
-        Vec<AttributePath>,
-    )> {
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
         if keep_prior_key(&prior_state.public_key, &mut s.public_key) {
@@ -366,9 +361,9 @@ impl Resource for HostingSshKeyResource {
             }
             Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
                 let existing = client.list_hosting_keys(&account).await.ok().and_then(|l| {
-                    l.ssh_keys
-                        .into_iter()
-                        .find(|k| hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str()))
+                    l.ssh_keys.into_iter().find(|k| {
+                        hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str())
+                    })
                 });
                 already_there(diags, &account, existing.as_ref());
                 None

@@ -8,7 +8,7 @@ use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Block, Description, Schema};
-use tf_provider::value::{Value, ValueEmpty, ValueMap, ValueNumber, ValueSet, ValueString};
+use tf_provider::value::{Value, ValueEmpty, ValueList, ValueMap, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -17,8 +17,10 @@ pub struct VmResetState {
     pub id: ValueString<'static>,
     #[serde(default)]
     pub vmid: ValueNumber,
+    /// A set in the schema, but a Vec here: a BTreeSet would merge two still-unknown ids (keys
+    /// created in the same apply) into one, and Terraform rejects that plan.
     #[serde(default)]
-    pub key_ids: ValueSet<ValueString<'static>>,
+    pub key_ids: ValueList<ValueString<'static>>,
     #[serde(default)]
     pub triggers: ValueMap<'static, ValueString<'static>>,
     #[serde(default)]
@@ -171,11 +173,7 @@ impl Resource for VmSshResetResource {
         _config_state: Self::State<'a>,
         prior_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(
-        Self::State<'a>,
-        Self::PrivateState<'a>,
-        Vec<AttributePath>,
-    )> {
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
         check(diags, &proposed_state);
         // Any change is a replacement, planned through plan_create; an unchanged reset keeps its
         // prior state.

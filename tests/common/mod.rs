@@ -100,7 +100,7 @@ impl Out {
     pub fn text(&self) -> String {
         self.all()
             .lines()
-            .map(|l| l.trim_start_matches(|c: char| c == '│' || c == '╷' || c == '╵' || c == ' '))
+            .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']))
             .collect::<Vec<_>>()
             .join(" ")
             .split_whitespace()

@@ -1,0 +1,2 @@
+# A hosting SSH key is imported by "accountId/keyId" (see the hostup_hosting_ssh_keys data source).
+terraform import hostup_hosting_ssh_key.deploy acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3
