@@ -8,6 +8,7 @@
 //! - [`mock`]: an in-memory HostUp API used by the demo and the acceptance tests.
 
 pub mod api;
+pub mod cancel;
 pub mod data_sources;
 pub mod inventory;
 pub mod mock;

@@ -17,7 +17,17 @@ fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(e) = runtime.block_on(tf_provider::serve("hostup", HostupProvider::new())) {
+    let served = runtime.block_on(async {
+        // Ctrl-C in a terminal signals the whole process group. The default action would kill
+        // the plugin mid-request; instead stop waiting and retrying, and let Terraform finish.
+        tokio::spawn(async {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                hostup::cancel::cancel();
+            }
+        });
+        tf_provider::serve("hostup", HostupProvider::new()).await
+    });
+    if let Err(e) = served {
         eprintln!("terraform-provider-hostup: {e}");
         std::process::exit(1);
     }

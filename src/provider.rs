@@ -3,7 +3,7 @@
 
 use crate::api::client::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
-use crate::tfutil::{known, optional, sensitive};
+use crate::tfutil::{known, optional, parse_duration, sensitive};
 use crate::{data_sources, resources};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -11,11 +11,20 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tf_provider::schema::{AttributeType, Block, Description, Schema};
-use tf_provider::value::{ValueEmpty, ValueString};
+use tf_provider::value::{Value, ValueEmpty, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 pub const ENV_API_KEY: &str = "HOSTUP_API_KEY";
 pub const ENV_ENDPOINT: &str = "HOSTUP_ENDPOINT";
+pub const ENV_MAX_RETRIES: &str = "HOSTUP_MAX_RETRIES";
+pub const ENV_REQUEST_TIMEOUT: &str = "HOSTUP_REQUEST_TIMEOUT";
+pub const ENV_RETRY_DEADLINE: &str = "HOSTUP_RETRY_DEADLINE";
+
+pub const DEFAULT_MAX_RETRIES: i64 = 8;
+pub const DEFAULT_REQUEST_TIMEOUT: &str = "30s";
+pub const DEFAULT_RETRY_DEADLINE: &str = "5m";
+/// More retries than this only hides a broken API behind very long applies.
+pub const MAX_MAX_RETRIES: i64 = 50;
 
 /// The configured client, shared by every resource and data source of one provider process.
 #[derive(Clone, Default)]
@@ -58,6 +67,12 @@ pub struct ProviderConfig {
     pub api_key: ValueString<'static>,
     #[serde(default)]
     pub endpoint: ValueString<'static>,
+    #[serde(default)]
+    pub max_retries: ValueNumber,
+    #[serde(default)]
+    pub request_timeout: ValueString<'static>,
+    #[serde(default)]
+    pub retry_deadline: ValueString<'static>,
 }
 
 impl HostupProvider {
@@ -83,6 +98,88 @@ impl HostupProvider {
                 diags.error("Invalid endpoint", msg, AttributePath::new("endpoint"));
             }
         }
+        if let Value::Value(n) = config.max_retries {
+            if !(0..=MAX_MAX_RETRIES).contains(&n) {
+                diags.error(
+                    "Invalid max_retries",
+                    format!("`max_retries` is {n}; it must be between 0 and {MAX_MAX_RETRIES}."),
+                    AttributePath::new("max_retries"),
+                );
+            }
+        }
+        for (attr, v) in [
+            ("request_timeout", &config.request_timeout),
+            ("retry_deadline", &config.retry_deadline),
+        ] {
+            if let Some(d) = known(v) {
+                if let Err(msg) = parse_duration(d) {
+                    diags.error(
+                        format!("Invalid {attr}"),
+                        format!("`{attr}`: {msg}"),
+                        AttributePath::new(attr),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Retry settings from the block, then the environment, then the defaults.
+    fn retry_settings(
+        diags: &mut Diagnostics,
+        config: &ProviderConfig,
+    ) -> Option<(RetryPolicy, Duration)> {
+        let max_retries = match config.max_retries {
+            Value::Value(n) => n,
+            _ => match env_nonempty(ENV_MAX_RETRIES) {
+                Some(v) => match v.trim().parse::<i64>() {
+                    Ok(n) if (0..=MAX_MAX_RETRIES).contains(&n) => n,
+                    _ => {
+                        diags.root_error(
+                            "Invalid HOSTUP_MAX_RETRIES",
+                            format!("{ENV_MAX_RETRIES} must be a whole number from 0 to {MAX_MAX_RETRIES}."),
+                        );
+                        return None;
+                    }
+                },
+                None => DEFAULT_MAX_RETRIES,
+            },
+        };
+        let duration =
+            |diags: &mut Diagnostics, v: &ValueString<'static>, env: &str, default: &str| {
+                let (raw, from_env) = match known(v) {
+                    Some(s) => (s.to_string(), false),
+                    None => match env_nonempty(env) {
+                        Some(s) => (s, true),
+                        None => (default.to_string(), false),
+                    },
+                };
+                match parse_duration(&raw) {
+                    Ok(d) => Some(d),
+                    Err(msg) => {
+                        let where_ = if from_env { env } else { "provider block" };
+                        diags.root_error(format!("Invalid duration in {where_}"), msg);
+                        None
+                    }
+                }
+            };
+        let timeout = duration(
+            diags,
+            &config.request_timeout,
+            ENV_REQUEST_TIMEOUT,
+            DEFAULT_REQUEST_TIMEOUT,
+        )?;
+        let deadline = duration(
+            diags,
+            &config.retry_deadline,
+            ENV_RETRY_DEADLINE,
+            DEFAULT_RETRY_DEADLINE,
+        )?;
+        let policy = RetryPolicy {
+            max_retries: max_retries as u32,
+            deadline,
+            ..RetryPolicy::default()
+        };
+        Some((policy, timeout))
     }
 }
 
@@ -116,6 +213,22 @@ impl Provider for HostupProvider {
                         "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
                          `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock).",
                     ),
+                    "max_retries" => optional(
+                        AttributeType::Number,
+                        "How many times one request is retried after a rate limit (429), a server error or a \
+                         connection failure, when retrying is safe. Falls back to `HOSTUP_MAX_RETRIES`, then 8. \
+                         0 to 50.",
+                    ),
+                    "request_timeout" => optional(
+                        AttributeType::String,
+                        "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
+                         then `30s`.",
+                    ),
+                    "retry_deadline" => optional(
+                        AttributeType::String,
+                        "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
+                         Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
+                    ),
                 },
                 ..Default::default()
             },
@@ -139,7 +252,12 @@ impl Provider for HostupProvider {
         }
         // Unknown values (computed from other resources) leave the provider unconfigured for now;
         // each call that needs the API then says why.
-        if config.api_key.is_unknown() || config.endpoint.is_unknown() {
+        if config.api_key.is_unknown()
+            || config.endpoint.is_unknown()
+            || config.max_retries.is_unknown()
+            || config.request_timeout.is_unknown()
+            || config.retry_deadline.is_unknown()
+        {
             return Some(());
         }
         let api_key = match known(&config.api_key)
@@ -178,11 +296,14 @@ impl Provider for HostupProvider {
                 return Some(());
             }
         };
+        let Some((retry, request_timeout)) = Self::retry_settings(diags, &config) else {
+            return Some(());
+        };
         match Client::new(ClientConfig {
             endpoint,
             api_key: Secret::new(api_key),
-            request_timeout: Duration::from_secs(30),
-            retry: RetryPolicy::default(),
+            request_timeout,
+            retry,
         }) {
             Ok(c) => self.shared.set(c),
             Err(e) => diags.root_error("Could not configure the hostup provider", e),

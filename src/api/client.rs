@@ -190,6 +190,9 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            if crate::cancel::is_cancelled() {
+                return Err(cancelled_error(&m, &path, attempt - 1));
+            }
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
@@ -265,8 +268,20 @@ impl Client {
                 );
                 return Err(err);
             }
-            tokio::time::sleep(delay).await;
+            if !crate::cancel::sleep(delay).await {
+                return Err(cancelled_error(&m, &path, attempt));
+            }
         }
+    }
+
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.cfg.retry
+    }
+
+    /// Wait before retry number `attempt` (1-based) of a whole operation, as the request loop
+    /// does. False when Terraform is stopping.
+    pub async fn pause(&self, attempt: u32) -> bool {
+        crate::cancel::sleep(backoff(&self.cfg.retry, attempt, None)).await
     }
 
     // ---- VPS keys (account level) -------------------------------------------------------------
@@ -423,6 +438,17 @@ impl Client {
         .await?
         .ok_or_else(|| empty_reply("POST", &path))
     }
+}
+
+fn cancelled_error(method: &str, path: &str, attempts: u32) -> ApiError {
+    let mut e = ApiError::new(
+        ErrorKind::Cancelled,
+        method,
+        path,
+        "interrupted: Terraform is stopping, so no further attempt was made",
+    );
+    e.attempts = attempts.max(1);
+    e
 }
 
 fn empty_reply(method: &str, path: &str) -> ApiError {

@@ -15,8 +15,8 @@ pub enum ErrorKind {
     Ambiguous,
     /// The server answered 2xx but the body is not what the contract says.
     Decode,
-    /// The operation was given up: deadline or cancellation.
-    Deadline,
+    /// Terraform is stopping (Ctrl-C).
+    Cancelled,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +71,16 @@ impl ApiError {
         self.kind == ErrorKind::Status && self.status == Some(status)
     }
 
+    /// The request may have been processed although no reply says so: a transport failure
+    /// after sending, or a server error (which may come after a commit).
+    pub fn is_ambiguous(&self) -> bool {
+        match self.kind {
+            ErrorKind::Ambiguous => true,
+            ErrorKind::Status => self.status.is_some_and(|s| s >= 500),
+            _ => false,
+        }
+    }
+
     pub fn is_not_found(&self) -> bool {
         self.is_status(404)
     }
@@ -88,7 +98,7 @@ impl ApiError {
                 ErrorKind::NotSent => "Could not reach the HostUp API".to_string(),
                 ErrorKind::Ambiguous => "No reply from the HostUp API".to_string(),
                 ErrorKind::Decode => "Unexpected reply from the HostUp API".to_string(),
-                ErrorKind::Deadline => "HostUp API call gave up".to_string(),
+                ErrorKind::Cancelled => "Interrupted".to_string(),
                 ErrorKind::Status => "HostUp API error".to_string(),
             },
         }

@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod client;
+pub mod create;
 pub mod errors;
 pub mod models;
 

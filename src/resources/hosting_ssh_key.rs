@@ -4,7 +4,8 @@
 //! HostUp has no rename for hosting keys, so every argument forces replacement. Before importing,
 //! the account's `actions.canAdd` gate is checked, as HostUp's reference asks.
 
-use crate::api::models::{HostingKeyList, HostingSshKey};
+use crate::api::create::create_once;
+use crate::api::models::{HostingKeyList, HostingSshKey, ImportedHostingKey};
 use crate::api::Client;
 use crate::provider::Shared;
 use crate::resources::vps_ssh_key::gate_text;
@@ -352,8 +353,29 @@ impl Resource for HostingSshKeyResource {
             return None;
         }
         let sent = known(&planned_state.public_key)?.trim().to_string();
-        match client.import_hosting_key(&account, &name, &sent).await {
+        let find = || async {
+            let list = client.list_hosting_keys(&account).await?;
+            Ok(list
+                .ssh_keys
+                .into_iter()
+                .find(|k| hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str()))
+                .map(|k| ImportedHostingKey {
+                    id: k.id,
+                    name: k.name,
+                    fingerprint: k.fingerprint,
+                    imported: true,
+                    authorized: true,
+                }))
+        };
+        match create_once(
+            &client,
+            || client.import_hosting_key(&account, &name, &sent),
+            find,
+        )
+        .await
+        {
             Ok(imported) => {
+                let imported = imported.into_inner();
                 let mut s = planned_state;
                 s.id = string(&imported.id);
                 s.authorized = Value::Value(imported.authorized);

@@ -5,6 +5,7 @@
 //!   trailing newline of `file()` is not a change (the prior value is kept in the plan).
 //! - HostUp's `actions.canRename` / `canDelete` gates are checked before any write.
 
+use crate::api::create::{create_once, Created};
 use crate::api::models::{ActionGate, VpsSshKey};
 use crate::api::Client;
 use crate::inventory::{find_vps_key, find_vps_key_by_fingerprint, vps_key_fingerprint};
@@ -308,24 +309,46 @@ impl Resource for VpsSshKeyResource {
         let fingerprint = key.fingerprint();
         // Send the key line without the surrounding whitespace of file().
         let sent = known(&planned_state.public_key)?.trim().to_string();
-        match client.create_vps_key(&name, &sent).await {
-            Ok(created) => {
-                let mut s = planned_state;
-                s.id = string(&created.id);
-                s.fingerprint = string(fingerprint);
-                s.key_type = string(key.key_type());
-                s.created_at = opt_string(created.created_at);
-                Some((s, planned_private_state))
-            }
+        let created = create_once(
+            &client,
+            || client.create_vps_key(&name, &sent),
+            || find_vps_key_by_fingerprint(&client, &fingerprint),
+        )
+        .await;
+        let (created, adopted) = match created {
+            Ok(Created::New(k)) => (k, false),
+            Ok(Created::Adopted(k)) => (k, true),
             Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
                 duplicate_error(diags, &client, &fingerprint).await;
-                None
+                return None;
             }
             Err(e) => {
                 api_error(diags, "Could not create the SSH key", &e);
-                None
+                return None;
+            }
+        };
+        let mut s = planned_state;
+        s.id = string(&created.id);
+        s.fingerprint = string(fingerprint);
+        s.key_type = string(key.key_type());
+        s.created_at = opt_string(created.created_at.clone());
+        // An adopted key may carry another name (if it was renamed meanwhile): finish the job,
+        // and if that fails keep the key in the state under the name it has.
+        if adopted && created.name != name {
+            if let Err(e) = client.rename_vps_key(&created.id, &name).await {
+                s.name = string(&created.name);
+                api_error_at(
+                    diags,
+                    &format!(
+                        "SSH key {} was created but could not be renamed",
+                        created.id
+                    ),
+                    &e,
+                    AttributePath::new("name"),
+                );
             }
         }
+        Some((s, planned_private_state))
     }
 
     async fn update<'a>(

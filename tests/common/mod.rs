@@ -225,16 +225,20 @@ impl Tf {
         std::fs::write(self.dir.join("main.tf"), hcl).expect("write main.tf");
     }
 
-    /// Run the CLI with `args` in the workspace.
-    pub fn run(&self, args: &[&str]) -> Out {
+    /// The CLI command with `args`, in the workspace, with only this workspace's environment.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.bin);
         cmd.args(args).current_dir(&self.dir);
         for k in [
             "HOSTUP_API_KEY",
             "HOSTUP_ENDPOINT",
+            "HOSTUP_MAX_RETRIES",
+            "HOSTUP_REQUEST_TIMEOUT",
+            "HOSTUP_RETRY_DEADLINE",
             "RUST_BACKTRACE",
             "RUST_LIB_BACKTRACE",
             "TF_LOG",
+            "TF_LOG_PATH",
             "TF_LOG_PROVIDER",
             "TF_CLI_CONFIG_FILE",
         ] {
@@ -243,12 +247,29 @@ impl Tf {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("run terraform");
+        cmd
+    }
+
+    /// Run the CLI with `args` in the workspace.
+    pub fn run(&self, args: &[&str]) -> Out {
+        let out = self.command(args).output().expect("run terraform");
         Out {
             ok: out.status.success(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// Start the CLI in a process group of its own (so a test can signal the group as a
+    /// terminal's Ctrl-C does), with piped output.
+    pub fn spawn_in_own_group(&self, args: &[&str]) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        self.command(args)
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn terraform")
     }
 
     /// `apply -auto-approve`; panics with the output when it fails.
