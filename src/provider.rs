@@ -3,6 +3,7 @@
 
 use crate::api::client::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
+use crate::inventory::Inventory;
 use crate::tfutil::{known, optional, parse_duration, sensitive};
 use crate::{data_sources, resources};
 use async_trait::async_trait;
@@ -26,13 +27,14 @@ pub const DEFAULT_RETRY_DEADLINE: &str = "5m";
 /// More retries than this only hides a broken API behind very long applies.
 pub const MAX_MAX_RETRIES: i64 = 50;
 
-/// The configured client, shared by every resource and data source of one provider process.
+/// The configured client and its shared inventories, used by every resource and data source of
+/// one provider process.
 #[derive(Clone, Default)]
-pub struct Shared(Arc<RwLock<Option<Arc<Client>>>>);
+pub struct Shared(Arc<RwLock<Option<Arc<Inventory>>>>);
 
 impl Shared {
-    /// The client, or an error diagnostic when the provider could not be configured.
-    pub fn client(&self, diags: &mut Diagnostics) -> Option<Arc<Client>> {
+    /// The API, or an error diagnostic when the provider could not be configured.
+    pub fn api(&self, diags: &mut Diagnostics) -> Option<Arc<Inventory>> {
         let client = self.0.read().ok().and_then(|c| c.clone());
         if client.is_none() {
             diags.root_error(
@@ -44,14 +46,14 @@ impl Shared {
         client
     }
 
-    /// The client when configured, without a diagnostic (for optional plan-time checks).
-    pub fn try_client(&self) -> Option<Arc<Client>> {
+    /// The API when configured, without a diagnostic (for optional plan-time checks).
+    pub fn try_api(&self) -> Option<Arc<Inventory>> {
         self.0.read().ok().and_then(|c| c.clone())
     }
 
     fn set(&self, client: Client) {
         if let Ok(mut slot) = self.0.write() {
-            *slot = Some(Arc::new(client));
+            *slot = Some(Arc::new(Inventory::new(client)));
         }
     }
 }

@@ -129,8 +129,8 @@ impl DataSource for HostingSshKeysDataSource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let account = known(&config.account_id)?.to_string();
-        let client = self.shared.client(diags)?;
-        let list = match client.list_hosting_keys(&account).await {
+        let api = self.shared.api(diags)?;
+        let list = match api.hosting_keys(&account).await {
             Ok(l) => l,
             Err(e) => {
                 api_error_at(
@@ -142,7 +142,7 @@ impl DataSource for HostingSshKeysDataSource {
                 return None;
             }
         };
-        let gate = list.actions.can_add;
+        let gate = list.actions.can_add.clone();
         let mut s = config;
         s.keys = Value::Value(
             list.ssh_keys
@@ -150,7 +150,7 @@ impl DataSource for HostingSshKeysDataSource {
                 .map(|k| Value::Value(HostingKeyObject::from_api(k)))
                 .collect(),
         );
-        s.ssh_command = opt_string(list.ssh_command);
+        s.ssh_command = opt_string(list.ssh_command.clone());
         s.can_add = Value::Value(gate.allowed);
         s.can_add_reason = opt_string(gate.reason);
         s.can_add_code = opt_string(gate.code);

@@ -109,8 +109,8 @@ impl DataSource for VpsSshKeyDataSource {
         if !diags.errors.is_empty() {
             return None;
         }
-        let client = self.shared.client(diags)?;
-        let all = match client.list_vps_keys().await {
+        let api = self.shared.api(diags)?;
+        let all = match api.vps_keys().await {
             Ok(k) => k,
             Err(e) => {
                 api_error(diags, "Could not list VPS SSH keys", &e);

@@ -4,15 +4,15 @@
 //! HostUp has no rename for hosting keys, so every argument forces replacement. Before importing,
 //! the account's `actions.canAdd` gate is checked, as HostUp's reference asks.
 
-use crate::api::create::create_once;
-use crate::api::models::{HostingKeyList, HostingSshKey, ImportedHostingKey};
-use crate::api::Client;
+use crate::api::models::{HostingKeyList, HostingSshKey};
+use crate::inventory::{hosting_key_fingerprint, Inventory};
 use crate::provider::Shared;
 use crate::resources::vps_ssh_key::gate_text;
 use crate::ssh_key::PublicKey;
 use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tf_provider::schema::{AttributeType, Block, Description, Schema};
 use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
@@ -73,14 +73,6 @@ fn split_import_id(id: &str) -> Option<(String, String)> {
     (ok(account) && ok(key)).then(|| (account.to_string(), key.to_string()))
 }
 
-fn hosting_key_fingerprint(k: &HostingSshKey) -> Option<String> {
-    k.public_key
-        .as_deref()
-        .and_then(|pk| PublicKey::parse(pk).ok())
-        .map(|p| p.fingerprint())
-        .or_else(|| k.fingerprint.clone())
-}
-
 fn state_from_api(account_id: &str, k: &HostingSshKey) -> HostingKeyState {
     let parsed = k
         .public_key
@@ -134,8 +126,12 @@ fn already_there(diags: &mut Diagnostics, account: &str, existing: Option<&Hosti
     );
 }
 
-async fn list(diags: &mut Diagnostics, client: &Client, account: &str) -> Option<HostingKeyList> {
-    match client.list_hosting_keys(account).await {
+async fn list(
+    diags: &mut Diagnostics,
+    api: &Inventory,
+    account: &str,
+) -> Option<Arc<HostingKeyList>> {
+    match api.hosting_keys(account).await {
         Ok(l) => Some(l),
         Err(e) if e.is_not_found() => {
             diags.error(
@@ -219,11 +215,11 @@ impl Resource for HostingSshKeyResource {
         ) else {
             return Some((state, private_state));
         };
-        let Some(client) = self.shared.client(diags) else {
+        let Some(api) = self.shared.api(diags) else {
             return Some((state, private_state));
         };
         // An account that is gone is an error, not a silent removal: the keys may still exist.
-        let Some(list) = list(diags, &client, &account).await else {
+        let Some(list) = list(diags, &api, &account).await else {
             return Some((state, private_state));
         };
         match list.ssh_keys.iter().find(|k| k.id == id) {
@@ -324,14 +320,14 @@ impl Resource for HostingSshKeyResource {
         planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let client = self.shared.client(diags)?;
+        let api = self.shared.api(diags)?;
         let account = known(&planned_state.account_id)?.to_string();
         let name = known(&planned_state.name)?.to_string();
         let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
         let fingerprint = key.fingerprint();
 
         // HostUp asks callers to check the canAdd gate before importing.
-        let current = list(diags, &client, &account).await?;
+        let current = list(diags, &api, &account).await?;
         let gate = &current.actions.can_add;
         if !gate.allowed {
             diags.error(
@@ -353,27 +349,7 @@ impl Resource for HostingSshKeyResource {
             return None;
         }
         let sent = known(&planned_state.public_key)?.trim().to_string();
-        let find = || async {
-            let list = client.list_hosting_keys(&account).await?;
-            Ok(list
-                .ssh_keys
-                .into_iter()
-                .find(|k| hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str()))
-                .map(|k| ImportedHostingKey {
-                    id: k.id,
-                    name: k.name,
-                    fingerprint: k.fingerprint,
-                    imported: true,
-                    authorized: true,
-                }))
-        };
-        match create_once(
-            &client,
-            || client.import_hosting_key(&account, &name, &sent),
-            find,
-        )
-        .await
-        {
+        match api.import_hosting_key(&account, &name, &key, &sent).await {
             Ok(imported) => {
                 let imported = imported.into_inner();
                 let mut s = planned_state;
@@ -382,11 +358,11 @@ impl Resource for HostingSshKeyResource {
                 Some((s, planned_private_state))
             }
             Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
-                let existing = client.list_hosting_keys(&account).await.ok().and_then(|l| {
-                    l.ssh_keys.into_iter().find(|k| {
-                        hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str())
-                    })
-                });
+                let existing = api
+                    .find_hosting_key_by_fingerprint(&account, &fingerprint, true)
+                    .await
+                    .ok()
+                    .flatten();
                 already_there(diags, &account, existing.as_ref());
                 None
             }
@@ -422,12 +398,11 @@ impl Resource for HostingSshKeyResource {
         _planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
-        let client = self.shared.client(diags)?;
+        let api = self.shared.api(diags)?;
         let account = known(&prior_state.account_id)?.to_string();
         let id = known(&prior_state.id)?.to_string();
-        match client.delete_hosting_key(&account, &id).await {
+        match api.delete_hosting_key(&account, &id).await {
             Ok(()) => Some(()),
-            Err(e) if e.is_not_found() => Some(()),
             Err(e) => {
                 api_error(
                     diags,
@@ -455,8 +430,8 @@ impl Resource for HostingSshKeyResource {
             );
             return None;
         };
-        let client = self.shared.client(diags)?;
-        let list = list(diags, &client, &account).await?;
+        let api = self.shared.api(diags)?;
+        let list = list(diags, &api, &account).await?;
         match list.ssh_keys.iter().find(|k| k.id == key_id) {
             Some(k) => Some((state_from_api(&account, k), Value::Null)),
             None => {

@@ -214,7 +214,7 @@ impl Resource for VmSshResetResource {
         if !diags.errors.is_empty() {
             return None;
         }
-        let client = self.shared.client(diags)?;
+        let api = self.shared.api(diags)?;
         let vmid = match planned_state.vmid {
             Value::Value(v) if v >= 1 => v as u64,
             _ => return None,
@@ -225,7 +225,7 @@ impl Resource for VmSshResetResource {
             .flatten()
             .filter_map(|k| known(k).map(str::to_string))
             .collect();
-        match client.reset_vm_ssh_keys(vmid, &key_ids).await {
+        match api.client.reset_vm_ssh_keys(vmid, &key_ids).await {
             Ok(reply) => {
                 let mut s = planned_state;
                 let d = reply.data;

@@ -5,10 +5,9 @@
 //!   trailing newline of `file()` is not a change (the prior value is kept in the plan).
 //! - HostUp's `actions.canRename` / `canDelete` gates are checked before any write.
 
-use crate::api::create::{create_once, Created};
+use crate::api::create::Created;
 use crate::api::models::{ActionGate, VpsSshKey};
-use crate::api::Client;
-use crate::inventory::{find_vps_key, find_vps_key_by_fingerprint, vps_key_fingerprint};
+use crate::inventory::{vps_key_fingerprint, Inventory};
 use crate::provider::Shared;
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tfutil::*;
@@ -91,8 +90,8 @@ fn blocked(gate: Option<&ActionGate>) -> Option<&ActionGate> {
 }
 
 /// Error for a 409 duplicate: find the existing key so the user can adopt it.
-async fn duplicate_error(diags: &mut Diagnostics, client: &Client, fingerprint: &str) {
-    let existing = find_vps_key_by_fingerprint(client, fingerprint).await;
+async fn duplicate_error(diags: &mut Diagnostics, api: &Inventory, fingerprint: &str) {
+    let existing = api.find_vps_key_by_fingerprint(fingerprint, true).await;
     let detail = match existing {
         Ok(Some(k)) => format!(
             "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account: id \"{}\" \
@@ -166,10 +165,10 @@ impl Resource for VpsSshKeyResource {
         };
         // On any failure the prior state is returned with the error: returning nothing would
         // make Terraform forget the key.
-        let Some(client) = self.shared.client(diags) else {
+        let Some(api) = self.shared.api(diags) else {
             return Some((state, private_state));
         };
-        match find_vps_key(&client, &id).await {
+        match api.find_vps_key(&id).await {
             Ok(Some(k)) => {
                 let mut s = state;
                 s.name = string(&k.name);
@@ -237,8 +236,8 @@ impl Resource for VpsSshKeyResource {
         }
         let renamed = unchanged_key && s.name != prior_state.name && s.name.is_value();
         if renamed {
-            if let (Some(client), Some(id)) = (self.shared.try_client(), known(&prior_state.id)) {
-                match find_vps_key(&client, id).await {
+            if let (Some(api), Some(id)) = (self.shared.try_api(), known(&prior_state.id)) {
+                match api.find_vps_key(id).await {
                     Ok(Some(k)) => {
                         let gate = k.actions.as_ref().and_then(|a| a.can_rename.as_ref());
                         if let Some(g) = blocked(gate) {
@@ -273,8 +272,8 @@ impl Resource for VpsSshKeyResource {
         prior_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::PrivateState<'a>> {
-        if let (Some(client), Some(id)) = (self.shared.try_client(), known(&prior_state.id)) {
-            match find_vps_key(&client, id).await {
+        if let (Some(api), Some(id)) = (self.shared.try_api(), known(&prior_state.id)) {
+            match api.find_vps_key(id).await {
                 Ok(Some(k)) => {
                     let gate = k.actions.as_ref().and_then(|a| a.can_delete.as_ref());
                     if let Some(g) = blocked(gate) {
@@ -303,23 +302,18 @@ impl Resource for VpsSshKeyResource {
         planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let client = self.shared.client(diags)?;
+        let api = self.shared.api(diags)?;
         let name = known(&planned_state.name)?.to_string();
         let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
         let fingerprint = key.fingerprint();
         // Send the key line without the surrounding whitespace of file().
         let sent = known(&planned_state.public_key)?.trim().to_string();
-        let created = create_once(
-            &client,
-            || client.create_vps_key(&name, &sent),
-            || find_vps_key_by_fingerprint(&client, &fingerprint),
-        )
-        .await;
+        let created = api.create_vps_key(&name, &sent, &fingerprint).await;
         let (created, adopted) = match created {
             Ok(Created::New(k)) => (k, false),
             Ok(Created::Adopted(k)) => (k, true),
             Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
-                duplicate_error(diags, &client, &fingerprint).await;
+                duplicate_error(diags, &api, &fingerprint).await;
                 return None;
             }
             Err(e) => {
@@ -335,7 +329,7 @@ impl Resource for VpsSshKeyResource {
         // An adopted key may carry another name (if it was renamed meanwhile): finish the job,
         // and if that fails keep the key in the state under the name it has.
         if adopted && created.name != name {
-            if let Err(e) = client.rename_vps_key(&created.id, &name).await {
+            if let Err(e) = api.rename_vps_key(&created.id, &name).await {
                 s.name = string(&created.name);
                 api_error_at(
                     diags,
@@ -363,10 +357,10 @@ impl Resource for VpsSshKeyResource {
         if planned_state.name == prior_state.name {
             return Some((planned_state, planned_private_state));
         }
-        let client = self.shared.client(diags)?;
+        let api = self.shared.api(diags)?;
         let id = known(&prior_state.id)?.to_string();
         let name = known(&planned_state.name)?.to_string();
-        match client.rename_vps_key(&id, &name).await {
+        match api.rename_vps_key(&id, &name).await {
             Ok(_) => Some((planned_state, planned_private_state)),
             Err(e) => {
                 api_error_at(
@@ -387,11 +381,11 @@ impl Resource for VpsSshKeyResource {
         _planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
-        let client = self.shared.client(diags)?;
+        let api = self.shared.api(diags)?;
         let id = known(&prior_state.id)?.to_string();
         // Terraform 1.0 does not plan destroys through the provider, so the gate is checked here
         // too, before anything is sent.
-        match find_vps_key(&client, &id).await {
+        match api.find_vps_key(&id).await {
             Ok(None) => return Some(()),
             Ok(Some(k)) => {
                 let gate = k.actions.as_ref().and_then(|a| a.can_delete.as_ref());
@@ -413,9 +407,8 @@ impl Resource for VpsSshKeyResource {
                 return None;
             }
         }
-        match client.delete_vps_key(&id).await {
+        match api.delete_vps_key(&id).await {
             Ok(()) => Some(()),
-            Err(e) if e.is_not_found() => Some(()),
             Err(e) => {
                 api_error(diags, &format!("Could not delete SSH key {id}"), &e);
                 None
@@ -439,8 +432,8 @@ impl Resource for VpsSshKeyResource {
             );
             return None;
         }
-        let client = self.shared.client(diags)?;
-        match find_vps_key(&client, &id).await {
+        let api = self.shared.api(diags)?;
+        match api.find_vps_key(&id).await {
             Ok(Some(k)) => Some((state_from_api(&k), Value::Null)),
             Ok(None) => {
                 diags.root_error(
