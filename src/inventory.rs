@@ -234,8 +234,9 @@ impl Inventory {
             || self.find_vps_key_by_fingerprint(fingerprint, true),
         )
         .await?;
-        if let Created::New(k) = &created {
-            self.vps.record(Write::Upsert(k.clone()));
+        match &created {
+            Created::New(k) => self.vps.record(Write::Upsert(k.clone())),
+            Created::Adopted(k) => adopted_log(&k.id, fingerprint),
         }
         Ok(created)
     }
@@ -318,6 +319,9 @@ impl Inventory {
             },
         )
         .await?;
+        if let Created::Adopted(k) = &created {
+            adopted_log(&k.id, &fingerprint);
+        }
         if let Created::New(k) = &created {
             self.hosting_snapshot(account)
                 .record(Write::Upsert(HostingSshKey {
@@ -344,6 +348,16 @@ impl Inventory {
             .record(Write::Remove(id.to_string()));
         Ok(())
     }
+}
+
+fn adopted_log(id: &str, fingerprint: &str) {
+    crate::log::info(
+        "adopted the key of an earlier create attempt whose reply was lost",
+        &[
+            ("id", serde_json::json!(id)),
+            ("fingerprint", serde_json::json!(fingerprint)),
+        ],
+    );
 }
 
 /// A VPS key's fingerprint: computed from its public key when that parses (the API may report

@@ -3,10 +3,12 @@
 
 use super::errors::{ApiError, ErrorKind};
 use super::models::*;
+use crate::log;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::json;
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -205,12 +207,21 @@ impl Client {
             if let Some(b) = &body {
                 req = req.header(CONTENT_TYPE, "application/json").body(b.clone());
             }
+            let sent_at = Instant::now();
             let (mut err, wait) = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let headers = resp.headers().clone();
                     match resp.bytes().await {
                         Ok(bytes) if (200..300).contains(&status) => {
+                            log_call(
+                                &m,
+                                &path,
+                                json!(status),
+                                sent_at,
+                                header_str(&headers, "x-request-id"),
+                                attempt,
+                            );
                             return decode(&m, &path, status, &headers, &bytes)
                                 .map_err(|e| e.redact(self.cfg.api_key.expose()));
                         }
@@ -248,6 +259,17 @@ impl Client {
                 }
             };
             err.attempts = attempt;
+            log_call(
+                &m,
+                &path,
+                match err.status {
+                    Some(st) => json!(st),
+                    None => json!(format!("{:?}", err.kind)),
+                },
+                sent_at,
+                err.request_id.as_deref(),
+                attempt,
+            );
             let retryable = match (err.kind, err.status) {
                 (ErrorKind::NotSent, _) => true,
                 (ErrorKind::Status, Some(429)) => true,
@@ -259,6 +281,16 @@ impl Client {
                 return Err(err.redact(self.cfg.api_key.expose()));
             }
             let delay = backoff(policy, attempt, wait);
+            log::warn(
+                "retrying HostUp API call",
+                &[
+                    ("method", json!(m)),
+                    ("path", json!(path)),
+                    ("attempt", json!(attempt)),
+                    ("wait_ms", json!(delay.as_millis() as u64)),
+                    ("reason", json!(err.summary())),
+                ],
+            );
             if started.elapsed() + delay > policy.deadline {
                 let mut err = err.redact(self.cfg.api_key.expose());
                 err.detail = format!(
@@ -438,6 +470,28 @@ impl Client {
         .await?
         .ok_or_else(|| empty_reply("POST", &path))
     }
+}
+
+/// One debug line per HTTP attempt: never headers, bodies or the key.
+fn log_call(
+    method: &str,
+    path: &str,
+    status: serde_json::Value,
+    sent_at: Instant,
+    request_id: Option<&str>,
+    attempt: u32,
+) {
+    log::debug(
+        "HostUp API call",
+        &[
+            ("method", json!(method)),
+            ("path", json!(path)),
+            ("status", status),
+            ("duration_ms", json!(sent_at.elapsed().as_millis() as u64)),
+            ("request_id", json!(request_id)),
+            ("attempt", json!(attempt)),
+        ],
+    );
 }
 
 fn cancelled_error(method: &str, path: &str, attempts: u32) -> ApiError {

@@ -1,52 +1,7 @@
-//! Small helpers with no dependencies: clock formatting, a deterministic PRNG, id generation and
-//! query-string parsing. Hand-written because the crate may not pull in chrono/rand/url.
+//! Small helpers with no dependencies: a deterministic PRNG, id generation and query-string
+//! parsing (clock formatting lives in `crate::timefmt`). Hand-written because the crate may not pull in chrono/rand/url.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Current time as ISO 8601 UTC with milliseconds, e.g. `2026-04-27T12:34:56.000Z`.
-pub fn now_iso() -> String {
-    let d = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format_millis(d.as_millis() as i64)
-}
-
-pub fn unix_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
-
-/// Format milliseconds since the Unix epoch as ISO 8601 UTC.
-pub fn format_millis(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        sod / 3600,
-        (sod % 3600) / 60,
-        sod % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); the classic era-based
-/// algorithm (400-year eras of 146097 days).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097; // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March-based
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+pub use crate::timefmt::{now_iso, unix_secs};
 
 /// splitmix64 step: a good 64-bit mixer, used both as the PRNG and as a keyed hash.
 pub fn mix64(mut z: u64) -> u64 {
@@ -157,14 +112,6 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_dates() {
-        assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_millis(1_704_067_200_123), "2024-01-01T00:00:00.123Z");
-        assert_eq!(format_millis(1_709_210_096_789), "2024-02-29T12:34:56.789Z");
-        assert_eq!(format_millis(951_782_400_000), "2000-02-29T00:00:00.000Z");
-    }
 
     #[test]
     fn ids_are_unique_and_well_formed() {

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+// Each test file uses a different part of the harness.
+#[allow(unused_imports)]
 pub use hostup::mock::{MockServer, Seed};
 
 /// The default mock token (all scopes).
