@@ -7,8 +7,8 @@ ensure_terraform
 clean_env
 cd "$ROOT"
 
-log "building the provider and the mock"
-cargo build --locked --bins
+log "building the provider and the mock (release profile; a few minutes the first time)"
+cargo build --release --locked --bins
 
 WORK="$ROOT/.demo"
 rm -rf "$WORK"
@@ -16,7 +16,7 @@ mkdir -p "$WORK"
 cp -r examples/demo/. "$WORK/"
 
 log "starting the mock HostUp API on 127.0.0.1"
-"$ROOT/target/debug/hostup-mock" --listen 127.0.0.1:0 --url-file "$WORK/mock-url" >"$WORK/mock.log" 2>&1 &
+"$ROOT/target/release/hostup-mock" --listen 127.0.0.1:0 --url-file "$WORK/mock-url" >"$WORK/mock.log" 2>&1 &
 MOCK_PID=$!
 trap 'kill "$MOCK_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -28,15 +28,10 @@ done
 MOCK_URL="$(cat "$WORK/mock-url")"
 log "mock listening on $MOCK_URL"
 
-# Install the built provider into a local filesystem mirror, so a plain `terraform init` installs
-# hostup/hostup (and writes the lock file) without any network access.
-VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
-case "$(uname -m)" in x86_64) ARCH=amd64 ;; aarch64 | arm64) ARCH=arm64 ;; *) ARCH="$(uname -m)" ;; esac
-for host in registry.terraform.io registry.opentofu.org; do
-  dir="$WORK/mirror/$host/hostup/hostup/$VERSION/linux_$ARCH"
-  mkdir -p "$dir"
-  cp "$ROOT/target/debug/terraform-provider-hostup" "$dir/terraform-provider-hostup_v$VERSION"
-done
+# Package the provider as a release and install it into a local filesystem mirror, so a plain
+# `terraform init` installs hostup/hostup with a version constraint (no dev_overrides, no network).
+bash "$ROOT/scripts/release.sh" --binary "$ROOT/target/release/terraform-provider-hostup" --out "$WORK/dist"
+bash "$ROOT/scripts/install-local.sh" --dist "$WORK/dist" --mirror "$WORK/mirror"
 cat >"$WORK/terraform.rc" <<RC
 provider_installation {
   filesystem_mirror {
@@ -48,8 +43,9 @@ export TF_CLI_CONFIG_FILE="$WORK/terraform.rc" TF_IN_AUTOMATION=1 CHECKPOINT_DIS
 export HOSTUP_ENDPOINT="$MOCK_URL" HOSTUP_API_KEY="mock-token"
 tf() { "$TF_BIN" -chdir="$WORK" "$@"; }
 
-log "terraform init"
-tf init -input=false -no-color >/dev/null
+log "terraform init (installs hostup/hostup from the local mirror)"
+tf init -input=false -no-color | grep -E "Installed|Installing|successfully" || true
+cat "$WORK/.terraform.lock.hcl"
 log "terraform apply"
 tf apply -auto-approve -input=false -no-color
 log "terraform plan (must be empty)"

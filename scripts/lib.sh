@@ -52,3 +52,37 @@ ensure_terraform() {
 clean_env() {
   unset TF_CLI_CONFIG_FILE TF_LOG TF_LOG_PROVIDER RUST_BACKTRACE RUST_LIB_BACKTRACE || true
 }
+
+# Release signing and its test use GnuPG.
+ensure_gpg() {
+  if command -v gpg >/dev/null 2>&1; then return; fi
+  log "installing gnupg"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnupg >/dev/null
+}
+
+ensure_python() {
+  if command -v python3 >/dev/null 2>&1; then return; fi
+  log "installing python3"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+}
+
+# The crate version, which is the provider version.
+crate_version() {
+  sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1
+}
+
+# Terraform's name for this machine's platform, e.g. linux_amd64.
+tf_platform() {
+  local os arch
+  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=amd64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    i386 | i686) arch=386 ;;
+    armv7l | armv6l) arch=arm ;;
+    *) arch="$(uname -m)" ;;
+  esac
+  printf '%s_%s\n' "$os" "$arch"
+}

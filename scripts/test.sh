@@ -4,6 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 ensure_protoc
 ensure_terraform
+ensure_python
+ensure_gpg
 clean_env
 cd "$ROOT"
 log "cargo fmt --check"

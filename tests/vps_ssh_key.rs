@@ -195,6 +195,11 @@ fn missing_scope_and_wrong_token() {
     let out = tf.apply_err();
     assert!(out.text().contains("write:account"), "{}", out.all());
     assert!(out.text().contains("403"), "{}", out.all());
+    assert!(
+        out.text().contains("Add the scope to the key"),
+        "fix hint: {}",
+        out.all()
+    );
     assert!(mock.vps_keys().is_empty());
 
     let tf = Tf::with_env(&[
@@ -204,6 +209,11 @@ fn missing_scope_and_wrong_token() {
     tf.config("data \"hostup_vps_ssh_keys\" \"all\" {}");
     let out = tf.plan_err();
     assert!(out.text().contains("401"), "{}", out.all());
+    assert!(
+        out.text().contains("Check the API key"),
+        "fix hint: {}",
+        out.all()
+    );
     assert!(
         !out.all().contains("wrong-token-s3cr3t-value"),
         "token echoed:\n{}",

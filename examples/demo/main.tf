@@ -4,7 +4,8 @@
 terraform {
   required_providers {
     hostup = {
-      source = "hostup/hostup"
+      source  = "hostup/hostup"
+      version = "~> 0.1"
     }
   }
 }

@@ -185,25 +185,31 @@ impl Tf {
 
     /// A new workspace with exactly these HOSTUP_* variables.
     pub fn with_env(vars: &[(&str, &str)]) -> Tf {
+        let provider_dir = provider_bin().parent().expect("provider dir").to_path_buf();
+        Self::with_cli_config(
+            &format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"hostup/hostup\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                provider_dir.display()
+            ),
+            vars,
+        )
+    }
+
+    /// A workspace with this CLI configuration (no dev_overrides unless it has them) and its own
+    /// `HOME` (`<dir>/home`), so Terraform's implied local mirror is private to the test.
+    pub fn with_cli_config(rc_contents: &str, vars: &[(&str, &str)]) -> Tf {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let dir =
             Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("acc-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create workspace");
-        let provider_dir = provider_bin().parent().expect("provider dir").to_path_buf();
+        std::fs::create_dir_all(dir.join("home")).expect("create workspace");
         let rc = dir.join("terraform.rc");
-        std::fs::write(
-            &rc,
-            format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"hostup/hostup\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                provider_dir.display()
-            ),
-        )
-        .expect("write CLI config");
+        std::fs::write(&rc, rc_contents).expect("write CLI config");
         let mut env = vec![
             ("TF_CLI_CONFIG_FILE".to_string(), rc.display().to_string()),
             ("TF_IN_AUTOMATION".to_string(), "1".to_string()),
             ("CHECKPOINT_DISABLE".to_string(), "1".to_string()),
+            ("HOME".to_string(), dir.join("home").display().to_string()),
         ];
         for (k, v) in vars {
             env.push((k.to_string(), v.to_string()));
@@ -213,6 +219,16 @@ impl Tf {
             bin: terraform_bin(),
             env,
         }
+    }
+
+    /// The workspace's private home directory.
+    pub fn home(&self) -> PathBuf {
+        self.dir.join("home")
+    }
+
+    /// The environment the CLI runs with (for helper scripts that must see the same HOME).
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
     }
 
     /// Write `main.tf`: the `terraform` block and the provider block are added around `body`.
