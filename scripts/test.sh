@@ -14,3 +14,11 @@ log "cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 log "cargo test"
 cargo test --all-targets --locked -- --test-threads="${TEST_THREADS:-2}"
+
+# The acceptance tests again with Terraform 1.0.3, the oldest version we support, when the CLI
+# above is another one (HOSTUP_TEST_ONE_TF=1 skips this second pass).
+if [ "${HOSTUP_TEST_ONE_TF:-0}" != 1 ] && ! "$TF_BIN" version 2>/dev/null | head -n 1 | grep -q 'v1\.0\.3$'; then
+  TF_OLD="$(install_terraform_1_0)"
+  log "acceptance tests again with $("$TF_OLD" version | head -n 1)"
+  TF_ACC_TERRAFORM_PATH="$TF_OLD" cargo test --tests --locked -- --test-threads="${TEST_THREADS:-2}"
+fi
