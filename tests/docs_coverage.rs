@@ -17,29 +17,8 @@ use std::path::{Path, PathBuf};
 /// Resources that cannot be imported (their page explains why instead of showing a command).
 const NOT_IMPORTABLE: &[&str] = &["hostup_vm_ssh_reset"];
 
-const REQUIRED_PROVIDERS: &str =
-    "terraform {\n  required_providers {\n    hostup = { source = \"hostup/hostup\" }\n  }\n}\n";
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The provider's entry of `terraform providers schema -json` (dev_overrides, no init needed).
-fn provider_schema() -> Value {
-    let tf = Tf::with_env(&[]);
-    tf.config_raw(REQUIRED_PROVIDERS);
-    let out = tf.run(&["providers", "schema", "-json"]);
-    assert!(out.ok, "providers schema failed:\n{}", out.all());
-    let json: Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("schema JSON: {e}\n{}", out.all()));
-    let schemas = json["provider_schemas"]
-        .as_object()
-        .expect("provider_schemas object");
-    let (_, schema) = schemas
-        .iter()
-        .find(|(addr, _)| addr.ends_with("/hostup/hostup"))
-        .unwrap_or_else(|| panic!("no hostup/hostup in the schema: {:?}", schemas.keys()));
-    schema.clone()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -306,6 +306,21 @@ impl Client {
         }
     }
 
+    /// [`Client::call`] for operations that must answer with a JSON body.
+    async fn call_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        auth: Auth,
+        repeat: Repeat,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let (m, path) = (method.as_str().to_string(), url.path().to_string());
+        self.call(method, url, auth, repeat, body)
+            .await?
+            .ok_or_else(|| empty_reply(&m, &path))
+    }
+
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.cfg.retry
     }
@@ -326,9 +341,8 @@ impl Client {
         if let Some(c) = cursor {
             url.query_pairs_mut().append_pair("cursor", c);
         }
-        self.call::<(), VpsKeyPage>(Method::GET, url, Auth::Bearer, Repeat::Safe, None)
-            .await?
-            .ok_or_else(|| empty_reply("GET", "/api/v2/ssh-keys"))
+        self.call_json::<(), VpsKeyPage>(Method::GET, url, Auth::Bearer, Repeat::Safe, None)
+            .await
     }
 
     /// The whole VPS key inventory, following `nextCursor` until the last page.
@@ -370,15 +384,14 @@ impl Client {
             public_key: public_key.to_string(),
         };
         let url = self.url(&["api", "v2", "ssh-keys"]);
-        self.call(
+        self.call_json(
             Method::POST,
             url,
             Auth::Bearer,
             Repeat::OnlyIfNotProcessed,
             Some(&body),
         )
-        .await?
-        .ok_or_else(|| empty_reply("POST", "/api/v2/ssh-keys"))
+        .await
     }
 
     pub async fn rename_vps_key(&self, id: &str, name: &str) -> Result<VpsSshKey, ApiError> {
@@ -386,10 +399,8 @@ impl Client {
             name: name.to_string(),
         };
         let url = self.url(&["api", "v2", "ssh-keys", id]);
-        let path = url.path().to_string();
-        self.call(Method::PATCH, url, Auth::Bearer, Repeat::Safe, Some(&body))
-            .await?
-            .ok_or_else(|| empty_reply("PATCH", &path))
+        self.call_json(Method::PATCH, url, Auth::Bearer, Repeat::Safe, Some(&body))
+            .await
     }
 
     pub async fn delete_vps_key(&self, id: &str) -> Result<(), ApiError> {
@@ -403,10 +414,8 @@ impl Client {
 
     pub async fn list_hosting_keys(&self, account_id: &str) -> Result<HostingKeyList, ApiError> {
         let url = self.url(&["api", "v2", "shared-hosting", account_id, "ssh-keys"]);
-        let path = url.path().to_string();
-        self.call::<(), HostingKeyList>(Method::GET, url, Auth::Bearer, Repeat::Safe, None)
-            .await?
-            .ok_or_else(|| empty_reply("GET", &path))
+        self.call_json::<(), HostingKeyList>(Method::GET, url, Auth::Bearer, Repeat::Safe, None)
+            .await
     }
 
     pub async fn import_hosting_key(
@@ -420,16 +429,14 @@ impl Client {
             public_key: public_key.to_string(),
         };
         let url = self.url(&["api", "v2", "shared-hosting", account_id, "ssh-keys"]);
-        let path = url.path().to_string();
-        self.call(
+        self.call_json(
             Method::POST,
             url,
             Auth::Bearer,
             Repeat::OnlyIfNotProcessed,
             Some(&body),
         )
-        .await?
-        .ok_or_else(|| empty_reply("POST", &path))
+        .await
     }
 
     pub async fn delete_hosting_key(&self, account_id: &str, key_id: &str) -> Result<(), ApiError> {
@@ -459,16 +466,14 @@ impl Client {
             key_ids: key_ids.to_vec(),
         };
         let url = self.url(&["api", "vm", &vmid.to_string(), "reset-ssh-keys"]);
-        let path = url.path().to_string();
-        self.call(
+        self.call_json(
             Method::POST,
             url,
             Auth::ApiKeyHeader,
             Repeat::OnlyIfNotProcessed,
             Some(&body),
         )
-        .await?
-        .ok_or_else(|| empty_reply("POST", &path))
+        .await
     }
 }
 

@@ -78,6 +78,28 @@ pub fn terraform_bin() -> PathBuf {
     );
 }
 
+/// The `terraform` block every workspace needs.
+pub const REQUIRED_PROVIDERS: &str =
+    "terraform {\n  required_providers {\n    hostup = { source = \"hostup/hostup\" }\n  }\n}\n";
+
+/// The provider's entry of `terraform providers schema -json` (dev_overrides, no init needed).
+pub fn provider_schema() -> Value {
+    let tf = Tf::with_env(&[]);
+    tf.config_raw(REQUIRED_PROVIDERS);
+    let out = tf.run(&["providers", "schema", "-json"]);
+    assert!(out.ok, "providers schema failed:\n{}", out.all());
+    let json: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("schema JSON: {e}\n{}", out.all()));
+    let schemas = json["provider_schemas"]
+        .as_object()
+        .expect("provider_schemas object");
+    let (_, schema) = schemas
+        .iter()
+        .find(|(addr, _)| addr.ends_with("/hostup/hostup"))
+        .unwrap_or_else(|| panic!("no hostup/hostup in the schema: {:?}", schemas.keys()));
+    schema.clone()
+}
+
 /// The provider binary cargo built for this test run.
 pub fn provider_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-hostup"))
@@ -233,9 +255,7 @@ impl Tf {
 
     /// Write `main.tf`: the `terraform` block and the provider block are added around `body`.
     pub fn config(&self, body: &str) {
-        self.config_raw(&format!(
-            "terraform {{\n  required_providers {{\n    hostup = {{ source = \"hostup/hostup\" }}\n  }}\n}}\n\n{body}\n"
-        ));
+        self.config_raw(&format!("{REQUIRED_PROVIDERS}\n{body}\n"));
     }
 
     /// Write `main.tf` exactly as given.
