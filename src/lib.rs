@@ -13,6 +13,7 @@ pub mod data_sources;
 pub mod inventory;
 pub mod log;
 pub mod mock;
+pub mod nodelay;
 pub mod provider;
 pub mod resources;
 pub mod ssh_key;

@@ -79,6 +79,15 @@ fn debug_log_shows_each_call_and_never_the_key() {
         "retry logged:\n{}",
         lines.join("\n")
     );
+    // Nagle's algorithm is off on the gRPC listener (src/nodelay.rs), or every call would wait
+    // for Terraform's delayed ACKs.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("TCP_NODELAY on the plugin listener") && l.contains("set=true")),
+        "TCP_NODELAY not set:\n{}",
+        lines.join("\n")
+    );
     let all = out.all();
     assert!(!all.contains(SECRET), "API key in the log");
     for l in &lines {
