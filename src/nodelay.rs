@@ -91,7 +91,7 @@ mod imp {
     /// Set TCP_NODELAY on the listening TCP socket bound to `port`. True when one was found.
     fn set_nodelay_on_listener(port: u16) -> bool {
         let mut found = false;
-        for fd in 0..1024 {
+        for fd in open_fds() {
             if listening_port(fd) == Some(port) {
                 let one: libc::c_int = 1;
                 // SAFETY: `fd` is an open socket of this process; the option is an int.
@@ -108,6 +108,17 @@ mod imp {
             }
         }
         found
+    }
+
+    /// This process's open descriptors: listed by /proc where there is one (a handful, so the
+    /// handshake is not delayed), else the first 1024 numbers.
+    fn open_fds() -> Vec<libc::c_int> {
+        match std::fs::read_dir("/proc/self/fd") {
+            Ok(dir) => dir
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect(),
+            Err(_) => (0..1024).collect(),
+        }
     }
 
     /// The local port of `fd` if it is a listening IPv4/IPv6 socket.
