@@ -4,14 +4,14 @@
 use crate::api::client::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
 use crate::inventory::Inventory;
-use crate::tfutil::{known, optional, parse_duration, sensitive};
+use crate::tfutil::{known, optional, parse_duration, schema, sensitive};
 use crate::{data_sources, resources};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
@@ -195,46 +195,39 @@ impl Provider for HostupProvider {
     type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Manage SSH keys on HostUp: account-level VPS keys, keys on shared-hosting accounts, \
+        Some(schema(
+            "Manage SSH keys on HostUp: account-level VPS keys, keys on shared-hosting accounts, \
                      and resets of a VM's SSH keys.",
+            map! {
+                "api_key" => sensitive(optional(
+                    AttributeType::String,
+                    "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
+                     scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
+                     `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
+                )),
+                "endpoint" => optional(
+                    AttributeType::String,
+                    "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
+                     `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock).",
                 ),
-                attributes: map! {
-                    "api_key" => sensitive(optional(
-                        AttributeType::String,
-                        "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
-                         scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
-                         `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
-                    )),
-                    "endpoint" => optional(
-                        AttributeType::String,
-                        "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
-                         `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock).",
-                    ),
-                    "max_retries" => optional(
-                        AttributeType::Number,
-                        "How many times one request is retried after a rate limit (429), a server error or a \
-                         connection failure, when retrying is safe. Falls back to `HOSTUP_MAX_RETRIES`, then 8. \
-                         0 to 50.",
-                    ),
-                    "request_timeout" => optional(
-                        AttributeType::String,
-                        "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
-                         then `30s`.",
-                    ),
-                    "retry_deadline" => optional(
-                        AttributeType::String,
-                        "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
-                         Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
-                    ),
-                },
-                ..Default::default()
+                "max_retries" => optional(
+                    AttributeType::Number,
+                    "How many times one request is retried after a rate limit (429), a server error or a \
+                     connection failure, when retrying is safe. Falls back to `HOSTUP_MAX_RETRIES`, then 8. \
+                     0 to 50.",
+                ),
+                "request_timeout" => optional(
+                    AttributeType::String,
+                    "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
+                     then `30s`.",
+                ),
+                "retry_deadline" => optional(
+                    AttributeType::String,
+                    "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
+                     Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
+                ),
             },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {

@@ -224,6 +224,22 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs_f64(total))
 }
 
+/// A schema (version 1) with a Markdown description and these attributes.
+pub fn schema(
+    description: &str,
+    attributes: std::collections::HashMap<String, Attribute>,
+) -> tf_provider::schema::Schema {
+    tf_provider::schema::Schema {
+        version: 1,
+        block: tf_provider::schema::Block {
+            version: 1,
+            description: Description::markdown(description),
+            attributes,
+            ..Default::default()
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_duration;

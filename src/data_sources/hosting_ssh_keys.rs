@@ -7,7 +7,7 @@ use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueList, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, DataSource, Diagnostics};
 
@@ -88,15 +88,10 @@ impl DataSource for HostingSshKeysDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "The SSH keys authorized on a HostUp shared-hosting account, its SSH command and whether \
+        Some(schema(
+            "The SSH keys authorized on a HostUp shared-hosting account, its SSH command and whether \
                      new keys can be added.",
-                ),
-                attributes: map! {
+            map! {
                     "account_id" => required(AttributeType::String, "Shared-hosting account id (`acct_...`)."),
                     "keys" => computed(AttributeType::List(Box::new(key_object_type())), "Keys on the account, each with `id`, `name`, `fingerprint`, `type` (e.g. `ssh-ed25519`), `bits`, `comment` and `public_key`."),
                     "ssh_command" => computed(AttributeType::String, "Ready-to-copy SSH command for the account, e.g. `ssh user@host`."),
@@ -104,9 +99,7 @@ impl DataSource for HostingSshKeysDataSource {
                     "can_add_reason" => computed(AttributeType::String, "Why new keys are not accepted, when `can_add` is false."),
                     "can_add_code" => computed(AttributeType::String, "Machine-readable reason code when `can_add` is false, e.g. `pending_order`."),
                 },
-                ..Default::default()
-            },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

@@ -4,7 +4,7 @@ use super::VpsKeyObject;
 use crate::provider::Shared;
 use crate::tfutil::*;
 use async_trait::async_trait;
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::ValueEmpty;
 use tf_provider::{map, AttributePath, DataSource, Diagnostics};
 
@@ -72,26 +72,19 @@ impl DataSource for VpsSshKeyDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Finds exactly one VPS SSH key of the account by `id`, `name` or `fingerprint`.",
-                ),
-                attributes: map! {
-                    "id" => optional_computed(AttributeType::String, "Find the key with this id (`ssh_...`)."),
-                    "name" => optional_computed(AttributeType::String, "Find the key with exactly this name; more than one match is an error."),
-                    "fingerprint" => optional_computed(AttributeType::String, "Find the key with this `SHA256:` fingerprint."),
-                    "display_id" => computed(AttributeType::String, "HostUp's compatibility display id, when it reports one."),
-                    "public_key" => computed(AttributeType::String, "OpenSSH public key line as HostUp stores it."),
-                    "key_type" => computed(AttributeType::String, "`rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
-                    "created_at" => computed(AttributeType::String, "Creation time (ISO 8601), when reported."),
-                    "last_used_at" => computed(AttributeType::String, "Last use (ISO 8601), when HostUp reports it."),
-                },
-                ..Default::default()
+        Some(schema(
+            "Finds exactly one VPS SSH key of the account by `id`, `name` or `fingerprint`.",
+            map! {
+                "id" => optional_computed(AttributeType::String, "Find the key with this id (`ssh_...`)."),
+                "name" => optional_computed(AttributeType::String, "Find the key with exactly this name; more than one match is an error."),
+                "fingerprint" => optional_computed(AttributeType::String, "Find the key with this `SHA256:` fingerprint."),
+                "display_id" => computed(AttributeType::String, "HostUp's compatibility display id, when it reports one."),
+                "public_key" => computed(AttributeType::String, "OpenSSH public key line as HostUp stores it."),
+                "key_type" => computed(AttributeType::String, "`rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
+                "created_at" => computed(AttributeType::String, "Creation time (ISO 8601), when reported."),
+                "last_used_at" => computed(AttributeType::String, "Last use (ISO 8601), when HostUp reports it."),
             },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

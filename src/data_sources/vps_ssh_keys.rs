@@ -7,7 +7,7 @@ use crate::tfutil::*;
 use async_trait::async_trait;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, AttributePath, DataSource, Diagnostics};
 
@@ -79,21 +79,14 @@ impl DataSource for VpsSshKeysDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Lists the account's VPS SSH keys (every page of HostUp's inventory), optionally filtered.",
-                ),
-                attributes: map! {
+        Some(schema(
+            "Lists the account's VPS SSH keys (every page of HostUp's inventory), optionally filtered.",
+            map! {
                     "name_regex" => optional(AttributeType::String, "Keep only keys whose name matches this regular expression (Rust `regex` syntax; unanchored: use `^...$` for a whole-name match)."),
                     "key_type" => optional(AttributeType::String, "Keep only keys of this type: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
                     "keys" => computed(AttributeType::List(Box::new(vps_key_object_type())), "The matching keys, in HostUp's order. Each has `id`, `display_id`, `name`, `public_key`, `fingerprint`, `key_type`, `created_at` and `last_used_at`."),
                 },
-                ..Default::default()
-            },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

@@ -13,7 +13,7 @@ use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
@@ -162,15 +162,10 @@ impl Resource for HostingSshKeyResource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
+        Some(schema(
+            "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
                      cannot rename hosting keys, so every argument forces a new resource.",
-                ),
-                attributes: map! {
+            map! {
                     "id" => computed(AttributeType::String, "HostUp's id of the key on the account."),
                     "account_id" => required(AttributeType::String, "Shared-hosting account id (`acct_...`, from `GET /api/v2/shared-hosting` `data[].id`). Forces a new resource."),
                     "name" => required(AttributeType::String, "Label of the key. Forces a new resource (HostUp has no rename for hosting keys)."),
@@ -181,9 +176,7 @@ impl Resource for HostingSshKeyResource {
                     "comment" => computed(AttributeType::String, "The key's comment, if it has one."),
                     "authorized" => computed(AttributeType::Bool, "Whether HostUp reports the key as authorized for SSH on the account."),
                 },
-                ..Default::default()
-            },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

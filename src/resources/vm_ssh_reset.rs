@@ -7,7 +7,7 @@ use crate::provider::Shared;
 use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueMap, ValueNumber, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
@@ -99,16 +99,11 @@ impl Resource for VmSshResetResource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "Resets the SSH keys of a HostUp VM to the given VPS SSH keys, once. **The VM restarts.** \
+        Some(schema(
+            "Resets the SSH keys of a HostUp VM to the given VPS SSH keys, once. **The VM restarts.** \
                      Change `triggers` to run the reset again (a key rotation). Destroying this resource only \
                      forgets the reset; it changes nothing on the VM.",
-                ),
-                attributes: map! {
+            map! {
                     "id" => computed(AttributeType::String, "Identifier of this reset (HostUp's request id)."),
                     "vmid" => required(AttributeType::Number, "The VM's id (an integer from 1). Forces a new reset."),
                     "key_ids" => required(AttributeType::Set(Box::new(AttributeType::String)), "Ids of VPS SSH keys to install, typically `[hostup_vps_ssh_key.x.id]`. At least one. Forces a new reset."),
@@ -119,9 +114,7 @@ impl Resource for VmSshResetResource {
                     "request_id" => computed(AttributeType::String, "HostUp's request id of the reset, for support."),
                     "reset_at" => computed(AttributeType::String, "When HostUp accepted the reset (ISO 8601)."),
                 },
-                ..Default::default()
-            },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

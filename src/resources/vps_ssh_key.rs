@@ -13,7 +13,7 @@ use crate::ssh_key::{same_key, PublicKey};
 use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{AttributeType, Block, Description, Schema};
+use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
@@ -121,15 +121,10 @@ impl Resource for VpsSshKeyResource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 1,
-            block: Block {
-                version: 1,
-                description: Description::markdown(
-                    "An account-level SSH key on HostUp, used when ordering, rebuilding or resetting VPS \
+        Some(schema(
+            "An account-level SSH key on HostUp, used when ordering, rebuilding or resetting VPS \
                      instances. Renaming updates the key in place; changing the key material replaces it.",
-                ),
-                attributes: map! {
+            map! {
                     "id" => computed(AttributeType::String, "HostUp's public id of the key, e.g. `ssh_01hxa3b4c5d6e7f8g9h0j1k2m3`."),
                     "name" => required(AttributeType::String, "Label of the key. Changing it renames the key in place."),
                     "public_key" => required(
@@ -142,9 +137,7 @@ impl Resource for VpsSshKeyResource {
                     "key_type" => computed(AttributeType::String, "Key family: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time."),
                     "created_at" => computed(AttributeType::String, "When HostUp created the key (ISO 8601), when HostUp reports it."),
                 },
-                ..Default::default()
-            },
-        })
+        ))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
