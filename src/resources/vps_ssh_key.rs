@@ -85,8 +85,59 @@ pub fn gate_text(gate: &ActionGate) -> String {
     }
 }
 
-fn blocked(gate: Option<&ActionGate>) -> Option<&ActionGate> {
-    gate.filter(|g| !g.allowed)
+#[derive(Clone, Copy)]
+enum Action {
+    Rename,
+    Delete,
+}
+
+/// Look the key up and refuse `action` when HostUp's inventory reports it blocked, before
+/// anything is sent. `Ok(None)`: the key is gone. `Err(())`: refused or the lookup failed (a
+/// diagnostic says which).
+async fn check_gate(
+    diags: &mut Diagnostics,
+    api: &Inventory,
+    id: &str,
+    action: Action,
+) -> Result<Option<VpsSshKey>, ()> {
+    let key = match api.find_vps_key(id).await {
+        Ok(k) => k,
+        Err(e) => {
+            api_error(diags, &format!("Could not check SSH key {id}"), &e);
+            return Err(());
+        }
+    };
+    let Some(k) = key else { return Ok(None) };
+    let actions = k.actions.as_ref();
+    let gate = match action {
+        Action::Rename => actions.and_then(|a| a.can_rename.as_ref()),
+        Action::Delete => actions.and_then(|a| a.can_delete.as_ref()),
+    };
+    let Some(g) = gate.filter(|g| !g.allowed) else {
+        return Ok(Some(k));
+    };
+    match action {
+        Action::Rename => diags.error(
+            "HostUp does not allow renaming this SSH key now",
+            format!(
+                "SSH key {id} (\"{}\") cannot be renamed: {}. Nothing was sent. Keep the current name \
+                 until HostUp allows the rename.",
+                k.name,
+                gate_text(g)
+            ),
+            AttributePath::new("name"),
+        ),
+        Action::Delete => diags.root_error(
+            "HostUp does not allow deleting this SSH key now",
+            format!(
+                "SSH key {id} (\"{}\") cannot be deleted: {}. Nothing was sent; the key stays in the \
+                 state. Run the destroy again once HostUp allows it.",
+                k.name,
+                gate_text(g)
+            ),
+        ),
+    }
+    Err(())
 }
 
 /// Error for a 409 duplicate: find the existing key so the user can adopt it.
@@ -230,25 +281,7 @@ impl Resource for VpsSshKeyResource {
         let renamed = unchanged_key && s.name != prior_state.name && s.name.is_value();
         if renamed {
             if let (Some(api), Some(id)) = (self.shared.try_api(), known(&prior_state.id)) {
-                match api.find_vps_key(id).await {
-                    Ok(Some(k)) => {
-                        let gate = k.actions.as_ref().and_then(|a| a.can_rename.as_ref());
-                        if let Some(g) = blocked(gate) {
-                            diags.error(
-                                "HostUp does not allow renaming this SSH key now",
-                                format!(
-                                    "SSH key {id} (\"{}\") cannot be renamed: {}. Nothing was sent. Keep the \
-                                     current name until HostUp allows the rename.",
-                                    k.name,
-                                    gate_text(g)
-                                ),
-                                AttributePath::new("name"),
-                            );
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(e) => api_error(diags, &format!("Could not check SSH key {id}"), &e),
-                }
+                let _ = check_gate(diags, &api, id, Action::Rename).await;
             }
         }
         Some((
@@ -266,23 +299,7 @@ impl Resource for VpsSshKeyResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::PrivateState<'a>> {
         if let (Some(api), Some(id)) = (self.shared.try_api(), known(&prior_state.id)) {
-            match api.find_vps_key(id).await {
-                Ok(Some(k)) => {
-                    let gate = k.actions.as_ref().and_then(|a| a.can_delete.as_ref());
-                    if let Some(g) = blocked(gate) {
-                        diags.root_error(
-                            "HostUp does not allow deleting this SSH key now",
-                            format!(
-                                "SSH key {id} (\"{}\") cannot be deleted: {}. Nothing was sent.",
-                                k.name,
-                                gate_text(g)
-                            ),
-                        );
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => api_error(diags, &format!("Could not check SSH key {id}"), &e),
-            }
+            let _ = check_gate(diags, &api, id, Action::Delete).await;
         }
         Some(prior_private_state)
     }
@@ -378,27 +395,10 @@ impl Resource for VpsSshKeyResource {
         let id = known(&prior_state.id)?.to_string();
         // Terraform 1.0 does not plan destroys through the provider, so the gate is checked here
         // too, before anything is sent.
-        match api.find_vps_key(&id).await {
+        match check_gate(diags, &api, &id, Action::Delete).await {
+            Ok(Some(_)) => {}
             Ok(None) => return Some(()),
-            Ok(Some(k)) => {
-                let gate = k.actions.as_ref().and_then(|a| a.can_delete.as_ref());
-                if let Some(g) = blocked(gate) {
-                    diags.root_error(
-                        "HostUp does not allow deleting this SSH key now",
-                        format!(
-                            "SSH key {id} (\"{}\") cannot be deleted: {}. Nothing was sent; the key stays in \
-                             the state. Run the destroy again once HostUp allows it.",
-                            k.name,
-                            gate_text(g)
-                        ),
-                    );
-                    return None;
-                }
-            }
-            Err(e) => {
-                api_error(diags, &format!("Could not check SSH key {id}"), &e);
-                return None;
-            }
+            Err(()) => return None,
         }
         match api.delete_vps_key(&id).await {
             Ok(()) => Some(()),
