@@ -1,14 +1,20 @@
 terraform {
   required_providers {
     hostup = {
-      source = "hostup/hostup"
+      source  = "hostup/hostup"
+      version = "~> 0.1"
     }
   }
 }
 
 # The API key is best given through the HOSTUP_API_KEY environment variable, so that it never
-# appears in configuration files.
+# appears in configuration files. Every argument is optional.
 provider "hostup" {
-  # api_key  = var.hostup_api_key      # or HOSTUP_API_KEY
+  # api_key  = var.hostup_api_key        # or HOSTUP_API_KEY
   # endpoint = "https://cloud.hostup.se" # or HOSTUP_ENDPOINT
+
+  # Retries after 429s, server errors and connection failures (defaults shown).
+  max_retries     = 8     # or HOSTUP_MAX_RETRIES
+  request_timeout = "30s" # one HTTP attempt; or HOSTUP_REQUEST_TIMEOUT
+  retry_deadline  = "5m"  # one operation, retries included; or HOSTUP_RETRY_DEADLINE
 }
