@@ -360,22 +360,29 @@ fn adopted_log(id: &str, fingerprint: &str) {
     );
 }
 
-/// A VPS key's fingerprint: computed from its public key when that parses (the API may report
-/// null), else whatever the API says.
-pub fn vps_key_fingerprint(k: &VpsSshKey) -> Option<String> {
-    PublicKey::parse(&k.public_key)
-        .ok()
-        .map(|p| p.fingerprint())
-        .or_else(|| k.fingerprint.clone())
-}
-
-/// A hosting key's fingerprint, computed the same way.
-pub fn hosting_key_fingerprint(k: &HostingSshKey) -> Option<String> {
-    k.public_key
-        .as_deref()
+/// A key's fingerprint: computed from its public key when that parses (the API may report null),
+/// else whatever the API reports.
+fn fingerprint_of(public_key: Option<&str>, reported: Option<&String>) -> Option<String> {
+    public_key
         .and_then(|pk| PublicKey::parse(pk).ok())
         .map(|p| p.fingerprint())
-        .or_else(|| k.fingerprint.clone())
+        .or_else(|| reported.cloned())
+}
+
+pub fn vps_key_fingerprint(k: &VpsSshKey) -> Option<String> {
+    fingerprint_of(Some(&k.public_key), k.fingerprint.as_ref())
+}
+
+pub fn hosting_key_fingerprint(k: &HostingSshKey) -> Option<String> {
+    fingerprint_of(k.public_key.as_deref(), k.fingerprint.as_ref())
+}
+
+/// A VPS key's `keyType`: derived from its public key when that parses, else the API's value.
+pub fn vps_key_type(k: &VpsSshKey) -> Option<String> {
+    PublicKey::parse(&k.public_key)
+        .ok()
+        .map(|p| p.key_type().to_string())
+        .or_else(|| k.key_type.clone())
 }
 
 #[cfg(test)]

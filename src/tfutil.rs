@@ -224,6 +224,20 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs_f64(total))
 }
 
+/// Check a shared-hosting account id: not blank, no whitespace or slash (it is a path segment and
+/// half of the `accountId/keyId` import id).
+pub fn check_account_id(diags: &mut Diagnostics, value: &ValueString<'_>) {
+    let Some(a) = known(value) else { return };
+    if a.trim().is_empty() || a.contains('/') || a.chars().any(char::is_whitespace) {
+        diags.error(
+            "Invalid account_id",
+            "`account_id` must be a shared-hosting account id such as \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\" \
+             (from GET /api/v2/shared-hosting `data[].id`; no spaces or slashes).",
+            AttributePath::new("account_id"),
+        );
+    }
+}
+
 /// A schema (version 1) with a Markdown description and these attributes.
 pub fn schema(
     description: &str,

@@ -103,15 +103,7 @@ impl DataSource for HostingSshKeysDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        if let Some(a) = known(&config.account_id) {
-            if a.trim().is_empty() || a.contains('/') {
-                diags.error(
-                    "Invalid account_id",
-                    "`account_id` must be a shared-hosting account id such as \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\".",
-                    AttributePath::new("account_id"),
-                );
-            }
-        }
+        check_account_id(diags, &config.account_id);
         Some(())
     }
 

@@ -5,8 +5,7 @@ pub mod vps_ssh_key;
 pub mod vps_ssh_keys;
 
 use crate::api::models::VpsSshKey;
-use crate::inventory::vps_key_fingerprint;
-use crate::ssh_key::PublicKey;
+use crate::inventory::{vps_key_fingerprint, vps_key_type};
 use crate::tfutil::{opt_string, string};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -63,17 +62,13 @@ pub fn vps_key_object_type() -> AttributeType {
 
 impl VpsKeyObject {
     pub fn from_api(k: &VpsSshKey) -> Self {
-        let key_type = PublicKey::parse(&k.public_key)
-            .ok()
-            .map(|p| p.key_type().to_string())
-            .or_else(|| k.key_type.clone());
         VpsKeyObject {
             id: string(&k.id),
             display_id: opt_string(k.display_id.clone()),
             name: string(&k.name),
             public_key: string(&k.public_key),
             fingerprint: opt_string(vps_key_fingerprint(k)),
-            key_type: opt_string(key_type),
+            key_type: opt_string(vps_key_type(k)),
             created_at: opt_string(k.created_at.clone()),
             last_used_at: opt_string(k.last_used_at.clone()),
         }

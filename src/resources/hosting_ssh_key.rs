@@ -182,16 +182,7 @@ impl Resource for HostingSshKeyResource {
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         check_name(diags, &config.name, "name");
         check_public_key(diags, &config.public_key, "public_key");
-        if let Some(a) = known(&config.account_id) {
-            if a.trim().is_empty() || a.contains('/') || a.chars().any(char::is_whitespace) {
-                diags.error(
-                    "Invalid account_id",
-                    "`account_id` must be a shared-hosting account id such as \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\" \
-                     (no spaces or slashes).",
-                    AttributePath::new("account_id"),
-                );
-            }
-        }
+        check_account_id(diags, &config.account_id);
         Some(())
     }
 

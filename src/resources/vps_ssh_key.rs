@@ -7,9 +7,9 @@
 
 use crate::api::create::Created;
 use crate::api::models::{ActionGate, VpsSshKey};
-use crate::inventory::{vps_key_fingerprint, Inventory};
+use crate::inventory::{vps_key_fingerprint, vps_key_type, Inventory};
 use crate::provider::Shared;
-use crate::ssh_key::{same_key, PublicKey};
+use crate::ssh_key::same_key;
 use crate::tfutil::*;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -58,17 +58,12 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
 
 /// State for a key read from the inventory (import), keeping nothing from a prior state.
 fn state_from_api(k: &VpsSshKey) -> VpsKeyState {
-    let parsed = PublicKey::parse(&k.public_key).ok();
     VpsKeyState {
         id: string(&k.id),
         name: string(&k.name),
         public_key: string(&k.public_key),
         fingerprint: opt_string(vps_key_fingerprint(k)),
-        key_type: opt_string(
-            parsed
-                .map(|p| p.key_type().to_string())
-                .or_else(|| k.key_type.clone()),
-        ),
+        key_type: opt_string(vps_key_type(k)),
         created_at: opt_string(k.created_at.clone()),
     }
 }
@@ -220,7 +215,7 @@ impl Resource for VpsSshKeyResource {
                 if !same {
                     s.public_key = string(&k.public_key);
                     s.fingerprint = opt_string(vps_key_fingerprint(&k));
-                    s.key_type = state_from_api(&k).key_type;
+                    s.key_type = opt_string(vps_key_type(&k));
                 }
                 if k.created_at.is_some() {
                     s.created_at = opt_string(k.created_at);
