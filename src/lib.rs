@@ -1,21 +1,30 @@
-//! HostUp Terraform provider: library crate shared by the provider binary, the mock server binary
-//! and the tests.
+//! HostUp Terraform provider: the library behind the provider binary, also used by the mock
+//! server, the benchmark and the tests.
 //!
-//! - [`api`]: HTTP client, wire models and errors for HostUp's API.
-//! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
+//! Rooms, from the top down:
+//! - [`provider`]: configuration and the list of resources and data sources.
+//! - [`vps_key`], [`hosting_key`], [`vm_reset`]: one room per HostUp object, each with its
+//!   resource, its data sources, one attribute table and one conversion from HostUp's replies.
+//! - [`tf`]: the Terraform side's vocabulary (schema builders, values, diagnostics, checks);
+//!   [`configured`]: the API once the provider block is configured.
 //! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
-//! - [`provider`], [`resources`], [`data_sources`]: the Terraform side (tf-provider).
-//! - [`mock`]: an in-memory HostUp API used by the demo and the acceptance tests.
+//! - [`api`]: transport, retry policy, client, wire models and errors.
+//! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
+//! - [`log`], [`cancel`], [`nodelay`], [`duration`], [`timefmt`]: logging in Terraform's format,
+//!   Ctrl-C, the plugin listener's socket option, durations and clock formatting.
 
 pub mod api;
 pub mod cancel;
-pub mod data_sources;
+pub mod configured;
+pub mod duration;
+pub mod hosting_key;
 pub mod inventory;
 pub mod log;
 pub mod mock;
 pub mod nodelay;
 pub mod provider;
-pub mod resources;
 pub mod ssh_key;
-pub mod tfutil;
+pub mod tf;
 pub mod timefmt;
+pub mod vm_reset;
+pub mod vps_key;

@@ -1,15 +1,19 @@
-//! The `hostup` provider: configuration (API key, endpoint) and the list of resources and data
-//! sources.
+//! The `hostup` provider, the top room: its configuration (API key, endpoint, retry settings)
+//! and the list of resources and data sources, each built in its HostUp object's room.
 
-use crate::api::client::{parse_endpoint, DEFAULT_ENDPOINT};
+use crate::api::endpoint::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
+use crate::configured::Configured;
+use crate::duration::parse_duration;
+use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
 use crate::inventory::Inventory;
-use crate::tfutil::{known, optional, parse_duration, schema, sensitive};
-use crate::{data_sources, resources};
+use crate::tf::schema::{optional, schema, sensitive};
+use crate::tf::value::known;
+use crate::vm_reset::VmSshResetResource;
+use crate::vps_key::{VpsSshKeyDataSource, VpsSshKeyResource, VpsSshKeysDataSource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueNumber, ValueString};
@@ -21,59 +25,24 @@ pub const ENV_MAX_RETRIES: &str = "HOSTUP_MAX_RETRIES";
 pub const ENV_REQUEST_TIMEOUT: &str = "HOSTUP_REQUEST_TIMEOUT";
 pub const ENV_RETRY_DEADLINE: &str = "HOSTUP_RETRY_DEADLINE";
 
-pub const DEFAULT_MAX_RETRIES: i64 = 8;
+pub const DEFAULT_MAX_RETRIES: &str = "8";
 pub const DEFAULT_REQUEST_TIMEOUT: &str = "30s";
 pub const DEFAULT_RETRY_DEADLINE: &str = "5m";
 /// More retries than this only hides a broken API behind very long applies.
 pub const MAX_MAX_RETRIES: i64 = 50;
 
-/// The configured client and its shared inventories, used by every resource and data source of
-/// one provider process.
-#[derive(Clone, Default)]
-pub struct Shared(Arc<RwLock<Option<Arc<Inventory>>>>);
-
-impl Shared {
-    /// The API, or an error diagnostic when the provider could not be configured.
-    pub fn api(&self, diags: &mut Diagnostics) -> Option<Arc<Inventory>> {
-        let client = self.0.read().ok().and_then(|c| c.clone());
-        if client.is_none() {
-            diags.root_error(
-                "The hostup provider is not configured",
-                "The provider block could not be configured (see the errors above), or its api_key or \
-                 endpoint depends on values that are only known after apply. Set them to known values.",
-            );
-        }
-        client
-    }
-
-    /// The API when configured, without a diagnostic (for optional plan-time checks).
-    pub fn try_api(&self) -> Option<Arc<Inventory>> {
-        self.0.read().ok().and_then(|c| c.clone())
-    }
-
-    fn set(&self, client: Client) {
-        if let Ok(mut slot) = self.0.write() {
-            *slot = Some(Arc::new(Inventory::new(client)));
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct HostupProvider {
-    shared: Shared,
+    configured: Configured,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProviderConfig {
-    #[serde(default)]
     pub api_key: ValueString<'static>,
-    #[serde(default)]
     pub endpoint: ValueString<'static>,
-    #[serde(default)]
     pub max_retries: ValueNumber,
-    #[serde(default)]
     pub request_timeout: ValueString<'static>,
-    #[serde(default)]
     pub retry_deadline: ValueString<'static>,
 }
 
@@ -130,40 +99,30 @@ impl HostupProvider {
         diags: &mut Diagnostics,
         config: &ProviderConfig,
     ) -> Option<(RetryPolicy, Duration)> {
-        let max_retries = match config.max_retries {
-            Value::Value(n) => n,
-            _ => match env_nonempty(ENV_MAX_RETRIES) {
-                Some(v) => match v.trim().parse::<i64>() {
-                    Ok(n) if (0..=MAX_MAX_RETRIES).contains(&n) => n,
-                    _ => {
-                        diags.root_error(
-                            "Invalid HOSTUP_MAX_RETRIES",
-                            format!("{ENV_MAX_RETRIES} must be a whole number from 0 to {MAX_MAX_RETRIES}."),
-                        );
-                        return None;
-                    }
-                },
-                None => DEFAULT_MAX_RETRIES,
-            },
+        let retries = match config.max_retries {
+            Value::Value(n) => Some(n.to_string()),
+            _ => None,
         };
-        let duration =
-            |diags: &mut Diagnostics, v: &ValueString<'static>, env: &str, default: &str| {
-                let (raw, from_env) = match known(v) {
-                    Some(s) => (s.to_string(), false),
-                    None => match env_nonempty(env) {
-                        Some(s) => (s, true),
-                        None => (default.to_string(), false),
-                    },
-                };
-                match parse_duration(&raw) {
-                    Ok(d) => Some(d),
-                    Err(msg) => {
-                        let where_ = if from_env { env } else { "provider block" };
-                        diags.root_error(format!("Invalid duration in {where_}"), msg);
-                        None
-                    }
-                }
-            };
+        let max_retries = setting(retries, ENV_MAX_RETRIES, Some(DEFAULT_MAX_RETRIES))?;
+        let max_retries = match max_retries.value.trim().parse::<i64>() {
+            Ok(n) if (0..=MAX_MAX_RETRIES).contains(&n) => n,
+            _ => {
+                diags.root_error(
+                    format!("Invalid {}", max_retries.origin),
+                    format!(
+                        "{} must be a whole number from 0 to {MAX_MAX_RETRIES}.",
+                        max_retries.origin
+                    ),
+                );
+                return None;
+            }
+        };
+        let duration = |diags: &mut Diagnostics, v: &ValueString<'static>, env, default| {
+            let s = setting(known(v).map(str::to_string), env, Some(default))?;
+            parse_duration(&s.value)
+                .map_err(|msg| diags.root_error(format!("Invalid duration in {}", s.origin), msg))
+                .ok()
+        };
         let timeout = duration(
             diags,
             &config.request_timeout,
@@ -185,8 +144,27 @@ impl HostupProvider {
     }
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// A setting's value and where it came from, for error messages.
+struct Setting {
+    value: String,
+    origin: &'static str,
+}
+
+/// The provider block's value, else a non-blank environment variable, else the default.
+fn setting(block: Option<String>, env: &'static str, default: Option<&str>) -> Option<Setting> {
+    if let Some(value) = block {
+        return Some(Setting {
+            value,
+            origin: "provider block",
+        });
+    }
+    if let Some(value) = std::env::var(env).ok().filter(|v| !v.trim().is_empty()) {
+        return Some(Setting { value, origin: env });
+    }
+    default.map(|d| Setting {
+        value: d.to_string(),
+        origin: "default",
+    })
 }
 
 #[async_trait]
@@ -255,11 +233,12 @@ impl Provider for HostupProvider {
         {
             return Some(());
         }
-        let api_key = match known(&config.api_key)
-            .map(str::to_string)
-            .or_else(|| env_nonempty(ENV_API_KEY))
-        {
-            Some(k) => k,
+        let api_key = match setting(
+            known(&config.api_key).map(str::to_string),
+            ENV_API_KEY,
+            None,
+        ) {
+            Some(k) => k.value,
             None => {
                 diags.root_error(
                     "No HostUp API key",
@@ -272,17 +251,15 @@ impl Provider for HostupProvider {
                 return Some(());
             }
         };
-        let (raw_endpoint, from_env) = match known(&config.endpoint) {
-            Some(e) => (e.to_string(), false),
-            None => match env_nonempty(ENV_ENDPOINT) {
-                Some(e) => (e, true),
-                None => (DEFAULT_ENDPOINT.to_string(), false),
-            },
-        };
-        let endpoint = match parse_endpoint(&raw_endpoint) {
+        let raw_endpoint = setting(
+            known(&config.endpoint).map(str::to_string),
+            ENV_ENDPOINT,
+            Some(DEFAULT_ENDPOINT),
+        )?;
+        let endpoint = match parse_endpoint(&raw_endpoint.value) {
             Ok(u) => u,
             Err(msg) => {
-                let msg = if from_env {
+                let msg = if raw_endpoint.origin == ENV_ENDPOINT {
                     format!("{ENV_ENDPOINT}: {msg}")
                 } else {
                     msg
@@ -300,7 +277,7 @@ impl Provider for HostupProvider {
             request_timeout,
             retry,
         }) {
-            Ok(c) => self.shared.set(c),
+            Ok(c) => self.configured.set(Inventory::new(c)),
             Err(e) => diags.root_error("Could not configure the hostup provider", e),
         }
         Some(())
@@ -310,10 +287,11 @@ impl Provider for HostupProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        let c = &self.configured;
         Some(map! {
-            "vps_ssh_key" => resources::vps_ssh_key::VpsSshKeyResource::new(self.shared.clone()),
-            "hosting_ssh_key" => resources::hosting_ssh_key::HostingSshKeyResource::new(self.shared.clone()),
-            "vm_ssh_reset" => resources::vm_ssh_reset::VmSshResetResource::new(self.shared.clone()),
+            short(VpsSshKeyResource::TYPE_NAME) => VpsSshKeyResource::new(c.clone()),
+            short(HostingSshKeyResource::TYPE_NAME) => HostingSshKeyResource::new(c.clone()),
+            short(VmSshResetResource::TYPE_NAME) => VmSshResetResource::new(c.clone()),
         })
     }
 
@@ -321,10 +299,16 @@ impl Provider for HostupProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        let c = &self.configured;
         Some(map! {
-            "vps_ssh_keys" => data_sources::vps_ssh_keys::VpsSshKeysDataSource::new(self.shared.clone()),
-            "vps_ssh_key" => data_sources::vps_ssh_key::VpsSshKeyDataSource::new(self.shared.clone()),
-            "hosting_ssh_keys" => data_sources::hosting_ssh_keys::HostingSshKeysDataSource::new(self.shared.clone()),
+            short(VpsSshKeysDataSource::TYPE_NAME) => VpsSshKeysDataSource::new(c.clone()),
+            short(VpsSshKeyDataSource::TYPE_NAME) => VpsSshKeyDataSource::new(c.clone()),
+            short(HostingSshKeysDataSource::TYPE_NAME) => HostingSshKeysDataSource::new(c.clone()),
         })
     }
+}
+
+/// tf-provider prefixes the names it is given with the provider's name.
+fn short(type_name: &str) -> &str {
+    type_name.trim_start_matches("hostup_")
 }

@@ -359,7 +359,7 @@ mod tests {
     use super::*;
 
     // Generated with ssh-keygen for these tests; public halves only.
-    pub const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
+    const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
     const ED25519_FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
 
     fn wire(parts: &[&[u8]]) -> String {

@@ -3,7 +3,13 @@
 //! Shared by the client and the mock server, so both speak exactly one shape. Optional and
 //! nullable fields default, so a reply with a field missing is not a decoding failure.
 
+use crate::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Longest key name the provider and the mock accept. HostUp's published pages state no limit;
+/// 255 characters is our own bound: room for any label, and a pasted file is caught at plan time.
+pub const MAX_NAME_LEN: usize = 255;
 
 /// `actions.canRename` / `canDelete` / `canAdd`: whether an action is allowed and why not.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +29,26 @@ impl ActionGate {
             code: None,
         }
     }
+}
+
+/// Why an action is blocked, as one phrase with HostUp's reason and code.
+impl fmt::Display for ActionGate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason.as_deref().unwrap_or("no reason given"))?;
+        match &self.code {
+            Some(code) => write!(f, " (code \"{code}\")"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A key's fingerprint: computed from its public key when that parses (the API may report
+/// null, or a stale value), else whatever the API reports.
+fn fingerprint_of(public_key: Option<&str>, reported: Option<&String>) -> Option<String> {
+    public_key
+        .and_then(|pk| PublicKey::parse(pk).ok())
+        .map(|p| p.fingerprint())
+        .or_else(|| reported.cloned())
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +81,20 @@ pub struct VpsSshKey {
     pub last_used_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<VpsKeyActions>,
+}
+
+impl VpsSshKey {
+    pub fn derived_fingerprint(&self) -> Option<String> {
+        fingerprint_of(Some(&self.public_key), self.fingerprint.as_ref())
+    }
+
+    /// `keyType`: derived from the public key when that parses, else the API's value.
+    pub fn derived_key_type(&self) -> Option<String> {
+        PublicKey::parse(&self.public_key)
+            .ok()
+            .map(|p| p.key_type().to_string())
+            .or_else(|| self.key_type.clone())
+    }
 }
 
 /// One page of `GET /api/v2/ssh-keys`.
@@ -101,6 +141,12 @@ pub struct HostingSshKey {
     pub comment: Option<String>,
     #[serde(default)]
     pub public_key: Option<String>,
+}
+
+impl HostingSshKey {
+    pub fn derived_fingerprint(&self) -> Option<String> {
+        fingerprint_of(self.public_key.as_deref(), self.fingerprint.as_ref())
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

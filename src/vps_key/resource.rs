@@ -5,45 +5,36 @@
 //!   trailing newline of `file()` is not a change (the prior value is kept in the plan).
 //! - HostUp's `actions.canRename` / `canDelete` gates are checked before any write.
 
+use super::attributes as attr;
+use super::gate::{self, Action, Gate};
+use super::state::VpsKeyState;
 use crate::api::create::Created;
-use crate::api::models::{ActionGate, VpsSshKey};
-use crate::inventory::{vps_key_fingerprint, vps_key_type, Inventory};
-use crate::provider::Shared;
+use crate::configured::Configured;
+use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
-use crate::tfutil::*;
+use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
+use crate::tf::public_key::{check_public_key, keep_prior_key};
+use crate::tf::schema::{computed, required, schema};
+use crate::tf::validate::{check_name, import_hint};
+use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty, ValueString};
+use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-pub const TYPE_NAME: &str = "hostup_vps_ssh_key";
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct VpsKeyState {
-    #[serde(default)]
-    pub id: ValueString<'static>,
-    #[serde(default)]
-    pub name: ValueString<'static>,
-    #[serde(default)]
-    pub public_key: ValueString<'static>,
-    #[serde(default)]
-    pub fingerprint: ValueString<'static>,
-    #[serde(default)]
-    pub key_type: ValueString<'static>,
-    #[serde(default)]
-    pub created_at: ValueString<'static>,
-}
-
 pub struct VpsSshKeyResource {
-    shared: Shared,
+    configured: Configured,
 }
 
 impl VpsSshKeyResource {
-    pub fn new(shared: Shared) -> Self {
-        VpsSshKeyResource { shared }
+    pub const TYPE_NAME: &'static str = "hostup_vps_ssh_key";
+
+    pub fn new(configured: Configured) -> Self {
+        VpsSshKeyResource { configured }
     }
 }
+
+const TYPE_NAME: &str = VpsSshKeyResource::TYPE_NAME;
 
 /// Set `fingerprint` and `key_type` from `public_key` (unknown while the key is unknown).
 fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
@@ -54,85 +45,6 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
         s.fingerprint = string(k.fingerprint());
         s.key_type = string(k.key_type());
     }
-}
-
-/// State for a key read from the inventory (import), keeping nothing from a prior state.
-fn state_from_api(k: &VpsSshKey) -> VpsKeyState {
-    VpsKeyState {
-        id: string(&k.id),
-        name: string(&k.name),
-        public_key: string(&k.public_key),
-        fingerprint: opt_string(vps_key_fingerprint(k)),
-        key_type: opt_string(vps_key_type(k)),
-        created_at: opt_string(k.created_at.clone()),
-    }
-}
-
-/// Why an action is blocked, as one sentence with HostUp's reason and code.
-pub fn gate_text(gate: &ActionGate) -> String {
-    let reason = gate
-        .reason
-        .clone()
-        .unwrap_or_else(|| "no reason given".to_string());
-    match &gate.code {
-        Some(code) => format!("{reason} (code \"{code}\")"),
-        None => reason,
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Action {
-    Rename,
-    Delete,
-}
-
-/// Look the key up and refuse `action` when HostUp's inventory reports it blocked, before
-/// anything is sent. `Ok(None)`: the key is gone. `Err(())`: refused or the lookup failed (a
-/// diagnostic says which).
-async fn check_gate(
-    diags: &mut Diagnostics,
-    api: &Inventory,
-    id: &str,
-    action: Action,
-) -> Result<Option<VpsSshKey>, ()> {
-    let key = match api.find_vps_key(id).await {
-        Ok(k) => k,
-        Err(e) => {
-            api_error(diags, &format!("Could not check SSH key {id}"), &e);
-            return Err(());
-        }
-    };
-    let Some(k) = key else { return Ok(None) };
-    let actions = k.actions.as_ref();
-    let gate = match action {
-        Action::Rename => actions.and_then(|a| a.can_rename.as_ref()),
-        Action::Delete => actions.and_then(|a| a.can_delete.as_ref()),
-    };
-    let Some(g) = gate.filter(|g| !g.allowed) else {
-        return Ok(Some(k));
-    };
-    match action {
-        Action::Rename => diags.error(
-            "HostUp does not allow renaming this SSH key now",
-            format!(
-                "SSH key {id} (\"{}\") cannot be renamed: {}. Nothing was sent. Keep the current name \
-                 until HostUp allows the rename.",
-                k.name,
-                gate_text(g)
-            ),
-            AttributePath::new("name"),
-        ),
-        Action::Delete => diags.root_error(
-            "HostUp does not allow deleting this SSH key now",
-            format!(
-                "SSH key {id} (\"{}\") cannot be deleted: {}. Nothing was sent; the key stays in the \
-                 state. Run the destroy again once HostUp allows it.",
-                k.name,
-                gate_text(g)
-            ),
-        ),
-    }
-    Err(())
 }
 
 /// Error for a 409 duplicate: find the existing key so the user can adopt it.
@@ -171,18 +83,21 @@ impl Resource for VpsSshKeyResource {
             "An account-level SSH key on HostUp, used when ordering, rebuilding or resetting VPS \
                      instances. Renaming updates the key in place; changing the key material replaces it.",
             map! {
-                    "id" => computed(AttributeType::String, "HostUp's public id of the key, e.g. `ssh_01hxa3b4c5d6e7f8g9h0j1k2m3`."),
-                    "name" => required(AttributeType::String, "Label of the key. Changing it renames the key in place."),
-                    "public_key" => required(
-                        AttributeType::String,
-                        "OpenSSH public key line (`<type> <base64> [comment]`), e.g. `file(\"~/.ssh/id_ed25519.pub\")`. \
-                         Changing the key forces a new resource. Only the type and key data count: a different \
-                         comment, surrounding whitespace or a trailing newline is not a change. Private keys are refused.",
+                "id" => computed(AttributeType::String, attr::ID),
+                "name" => required(AttributeType::String, &format!("{} Changing it renames the key in place.", attr::NAME)),
+                "public_key" => required(
+                    AttributeType::String,
+                    &format!(
+                        "{} E.g. `file(\"~/.ssh/id_ed25519.pub\")`. Changing the key forces a new resource. Only \
+                         the type and key data count: a different comment, surrounding whitespace or a trailing \
+                         newline is not a change. Private keys are refused.",
+                        attr::PUBLIC_KEY
                     ),
-                    "fingerprint" => computed(AttributeType::String, "`SHA256:` fingerprint of the key, as `ssh-keygen -l` prints it. Known at plan time."),
-                    "key_type" => computed(AttributeType::String, "Key family: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time."),
-                    "created_at" => computed(AttributeType::String, "When HostUp created the key (ISO 8601), when HostUp reports it."),
-                },
+                ),
+                "fingerprint" => computed(AttributeType::String, attr::FINGERPRINT),
+                "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
+                "created_at" => computed(AttributeType::String, attr::CREATED_AT),
+            },
         ))
     }
 
@@ -204,21 +119,22 @@ impl Resource for VpsSshKeyResource {
         };
         // On any failure the prior state is returned with the error: returning nothing would
         // make Terraform forget the key.
-        let Some(api) = self.shared.api(diags) else {
+        let Some(api) = self.configured.api(diags) else {
             return Some((state, private_state));
         };
         match api.find_vps_key(&id).await {
             Ok(Some(k)) => {
+                let fresh = VpsKeyState::from_api(&k);
                 let mut s = state;
-                s.name = string(&k.name);
+                s.name = fresh.name;
                 let same = known(&s.public_key).is_some_and(|pk| same_key(pk, &k.public_key));
                 if !same {
-                    s.public_key = string(&k.public_key);
-                    s.fingerprint = opt_string(vps_key_fingerprint(&k));
-                    s.key_type = opt_string(vps_key_type(&k));
+                    s.public_key = fresh.public_key;
+                    s.fingerprint = fresh.fingerprint;
+                    s.key_type = fresh.key_type;
                 }
                 if k.created_at.is_some() {
-                    s.created_at = opt_string(k.created_at);
+                    s.created_at = fresh.created_at;
                 }
                 Some((s, private_state))
             }
@@ -275,8 +191,8 @@ impl Resource for VpsSshKeyResource {
         }
         let renamed = unchanged_key && s.name != prior_state.name && s.name.is_value();
         if renamed {
-            if let (Some(api), Some(id)) = (self.shared.try_api(), known(&prior_state.id)) {
-                let _ = check_gate(diags, &api, id, Action::Rename).await;
+            if let (Some(api), Some(id)) = (self.configured.try_api(), known(&prior_state.id)) {
+                gate::check(diags, &api, id, Action::Rename).await;
             }
         }
         Some((
@@ -293,8 +209,8 @@ impl Resource for VpsSshKeyResource {
         prior_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::PrivateState<'a>> {
-        if let (Some(api), Some(id)) = (self.shared.try_api(), known(&prior_state.id)) {
-            let _ = check_gate(diags, &api, id, Action::Delete).await;
+        if let (Some(api), Some(id)) = (self.configured.try_api(), known(&prior_state.id)) {
+            gate::check(diags, &api, id, Action::Delete).await;
         }
         Some(prior_private_state)
     }
@@ -307,7 +223,7 @@ impl Resource for VpsSshKeyResource {
         planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let name = known(&planned_state.name)?.to_string();
         let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
         let fingerprint = key.fingerprint();
@@ -343,7 +259,7 @@ impl Resource for VpsSshKeyResource {
                         created.id
                     ),
                     &e,
-                    AttributePath::new("name"),
+                    "name",
                 );
             }
         }
@@ -362,21 +278,15 @@ impl Resource for VpsSshKeyResource {
         if planned_state.name == prior_state.name {
             return Some((planned_state, planned_private_state));
         }
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let id = known(&prior_state.id)?.to_string();
         let name = known(&planned_state.name)?.to_string();
-        match api.rename_vps_key(&id, &name).await {
-            Ok(_) => Some((planned_state, planned_private_state)),
-            Err(e) => {
-                api_error_at(
-                    diags,
-                    &format!("Could not rename SSH key {id}"),
-                    &e,
-                    AttributePath::new("name"),
-                );
-                None
-            }
-        }
+        api.rename_vps_key(&id, &name).await.or_report_at(
+            diags,
+            &format!("Could not rename SSH key {id}"),
+            "name",
+        )?;
+        Some((planned_state, planned_private_state))
     }
 
     async fn destroy<'a>(
@@ -386,22 +296,18 @@ impl Resource for VpsSshKeyResource {
         _planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let id = known(&prior_state.id)?.to_string();
         // Terraform 1.0 does not plan destroys through the provider, so the gate is checked here
         // too, before anything is sent.
-        match check_gate(diags, &api, &id, Action::Delete).await {
-            Ok(Some(_)) => {}
-            Ok(None) => return Some(()),
-            Err(()) => return None,
+        match gate::check(diags, &api, &id, Action::Delete).await {
+            Gate::Open => {}
+            Gate::Gone => return Some(()),
+            Gate::Refused => return None,
         }
-        match api.delete_vps_key(&id).await {
-            Ok(()) => Some(()),
-            Err(e) => {
-                api_error(diags, &format!("Could not delete SSH key {id}"), &e);
-                None
-            }
-        }
+        api.delete_vps_key(&id)
+            .await
+            .or_report(diags, &format!("Could not delete SSH key {id}"))
     }
 
     async fn import<'a>(
@@ -420,10 +326,14 @@ impl Resource for VpsSshKeyResource {
             );
             return None;
         }
-        let api = self.shared.api(diags)?;
-        match api.find_vps_key(&id).await {
-            Ok(Some(k)) => Some((state_from_api(&k), Value::Null)),
-            Ok(None) => {
+        let api = self.configured.api(diags)?;
+        let found = api
+            .find_vps_key(&id)
+            .await
+            .or_report(diags, &format!("Could not import SSH key {id}"))?;
+        match found {
+            Some(k) => Some((VpsKeyState::from_api(&k), Value::Null)),
+            None => {
                 diags.root_error(
                     "SSH key not found",
                     format!(
@@ -431,10 +341,6 @@ impl Resource for VpsSshKeyResource {
                          hostup_vps_ssh_keys data source."
                     ),
                 );
-                None
-            }
-            Err(e) => {
-                api_error(diags, &format!("Could not import SSH key {id}"), &e);
                 None
             }
         }

@@ -1,9 +1,12 @@
 //! `hostup_vps_ssh_keys`: every VPS SSH key of the account (all pages), optionally filtered.
 
-use super::{vps_key_object_type, VpsKeyObject};
-use crate::provider::Shared;
+use super::attributes::{self as attr, KEY_TYPES};
+use super::state::VpsKeyObject;
+use crate::configured::Configured;
 use crate::ssh_key::key_type_of;
-use crate::tfutil::*;
+use crate::tf::diagnostics::OrReport;
+use crate::tf::schema::{computed, optional, schema};
+use crate::tf::value::known;
 use async_trait::async_trait;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -11,25 +14,23 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
 use tf_provider::{map, AttributePath, DataSource, Diagnostics};
 
-pub const KEY_TYPES: &[&str] = &["rsa", "ed25519", "ecdsa", "dsa", "unknown"];
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VpsKeysState {
-    #[serde(default)]
     pub name_regex: ValueString<'static>,
-    #[serde(default)]
     pub key_type: ValueString<'static>,
-    #[serde(default)]
     pub keys: ValueList<Value<VpsKeyObject>>,
 }
 
 pub struct VpsSshKeysDataSource {
-    shared: Shared,
+    configured: Configured,
 }
 
 impl VpsSshKeysDataSource {
-    pub fn new(shared: Shared) -> Self {
-        VpsSshKeysDataSource { shared }
+    pub const TYPE_NAME: &'static str = "hostup_vps_ssh_keys";
+
+    pub fn new(configured: Configured) -> Self {
+        VpsSshKeysDataSource { configured }
     }
 }
 
@@ -84,7 +85,10 @@ impl DataSource for VpsSshKeysDataSource {
             map! {
                     "name_regex" => optional(AttributeType::String, "Keep only keys whose name matches this regular expression (Rust `regex` syntax; unanchored: use `^...$` for a whole-name match)."),
                     "key_type" => optional(AttributeType::String, "Keep only keys of this type: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
-                    "keys" => computed(AttributeType::List(Box::new(vps_key_object_type())), "The matching keys, in HostUp's order. Each has `id`, `display_id`, `name`, `public_key`, `fingerprint`, `key_type`, `created_at` and `last_used_at`."),
+                    "keys" => computed(
+                        AttributeType::List(Box::new(attr::object_type())),
+                        &format!("The matching keys, in HostUp's order. Each has {}.", attr::names()),
+                    ),
                 },
         ))
     }
@@ -106,14 +110,11 @@ impl DataSource for VpsSshKeysDataSource {
         if !diags.errors.is_empty() {
             return None;
         }
-        let api = self.shared.api(diags)?;
-        let all = match api.vps_keys().await {
-            Ok(k) => k,
-            Err(e) => {
-                api_error(diags, "Could not list VPS SSH keys", &e);
-                return None;
-            }
-        };
+        let api = self.configured.api(diags)?;
+        let all = api
+            .vps_keys()
+            .await
+            .or_report(diags, "Could not list VPS SSH keys")?;
         let keys = all
             .iter()
             .map(VpsKeyObject::from_api)

@@ -1,26 +1,31 @@
 //! `hostup_vps_ssh_key`: exactly one VPS SSH key, found by `id`, `name` or `fingerprint`.
 
-use super::VpsKeyObject;
-use crate::provider::Shared;
-use crate::tfutil::*;
+use super::attributes as attr;
+use super::state::VpsKeyObject;
+use crate::configured::Configured;
+use crate::tf::diagnostics::OrReport;
+use crate::tf::schema::{optional_computed, schema};
+use crate::tf::value::known;
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::ValueEmpty;
-use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+use tf_provider::value::{ValueEmpty, ValueString};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 const SELECTORS: [&str; 3] = ["id", "name", "fingerprint"];
 
 pub struct VpsSshKeyDataSource {
-    shared: Shared,
+    configured: Configured,
 }
 
 impl VpsSshKeyDataSource {
-    pub fn new(shared: Shared) -> Self {
-        VpsSshKeyDataSource { shared }
+    pub const TYPE_NAME: &'static str = "hostup_vps_ssh_key";
+
+    pub fn new(configured: Configured) -> Self {
+        VpsSshKeyDataSource { configured }
     }
 }
 
-fn selectors(o: &VpsKeyObject) -> [(&'static str, &tf_provider::value::ValueString<'static>); 3] {
+fn selectors(o: &VpsKeyObject) -> [(&'static str, &ValueString<'static>); 3] {
     [
         (SELECTORS[0], &o.id),
         (SELECTORS[1], &o.name),
@@ -74,15 +79,17 @@ impl DataSource for VpsSshKeyDataSource {
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema(
             "Finds exactly one VPS SSH key of the account by `id`, `name` or `fingerprint`.",
-            map! {
-                "id" => optional_computed(AttributeType::String, "Find the key with this id (`ssh_...`)."),
-                "name" => optional_computed(AttributeType::String, "Find the key with exactly this name; more than one match is an error."),
-                "fingerprint" => optional_computed(AttributeType::String, "Find the key with this `SHA256:` fingerprint."),
-                "display_id" => computed(AttributeType::String, "HostUp's compatibility display id, when it reports one."),
-                "public_key" => computed(AttributeType::String, "OpenSSH public key line as HostUp stores it."),
-                "key_type" => computed(AttributeType::String, "`rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`."),
-                "created_at" => computed(AttributeType::String, "Creation time (ISO 8601), when reported."),
-                "last_used_at" => computed(AttributeType::String, "Last use (ISO 8601), when HostUp reports it."),
+            {
+                let mut attrs = attr::computed_attributes();
+                for (name, by) in [
+                    ("id", attr::ID),
+                    ("name", "Label of the key; more than one match is an error."),
+                    ("fingerprint", attr::FINGERPRINT),
+                ] {
+                    let desc = format!("Find the key by this attribute, or read it. {by}");
+                    attrs.insert(name.into(), optional_computed(AttributeType::String, &desc));
+                }
+                attrs
             },
         ))
     }
@@ -102,14 +109,11 @@ impl DataSource for VpsSshKeyDataSource {
         if !diags.errors.is_empty() {
             return None;
         }
-        let api = self.shared.api(diags)?;
-        let all = match api.vps_keys().await {
-            Ok(k) => k,
-            Err(e) => {
-                api_error(diags, "Could not list VPS SSH keys", &e);
-                return None;
-            }
-        };
+        let api = self.configured.api(diags)?;
+        let all = api
+            .vps_keys()
+            .await
+            .or_report(diags, "Could not list VPS SSH keys")?;
         let (field, wanted) = selectors(&config)
             .into_iter()
             .find_map(|(n, v)| known(v).map(|s| (n, s.to_string())))?;

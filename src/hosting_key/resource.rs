@@ -4,52 +4,36 @@
 //! HostUp has no rename for hosting keys, so every argument forces replacement. Before importing,
 //! the account's `actions.canAdd` gate is checked, as HostUp's reference asks.
 
+use super::attributes::{self as attr, check_account_id};
+use super::state::HostingKeyState;
 use crate::api::models::{HostingKeyList, HostingSshKey};
-use crate::inventory::{hosting_key_fingerprint, Inventory};
-use crate::provider::Shared;
-use crate::resources::vps_ssh_key::gate_text;
-use crate::ssh_key::PublicKey;
-use crate::tfutil::*;
+use crate::configured::Configured;
+use crate::inventory::Inventory;
+use crate::ssh_key::same_key;
+use crate::tf::diagnostics::{api_error, OrReport};
+use crate::tf::public_key::{check_public_key, keep_prior_key};
+use crate::tf::schema::{computed, required, schema};
+use crate::tf::validate::{check_name, import_hint};
+use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-pub const TYPE_NAME: &str = "hostup_hosting_ssh_key";
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct HostingKeyState {
-    #[serde(default)]
-    pub id: ValueString<'static>,
-    #[serde(default)]
-    pub account_id: ValueString<'static>,
-    #[serde(default)]
-    pub name: ValueString<'static>,
-    #[serde(default)]
-    pub public_key: ValueString<'static>,
-    #[serde(default)]
-    pub fingerprint: ValueString<'static>,
-    #[serde(default)]
-    pub key_type: ValueString<'static>,
-    #[serde(default)]
-    pub bits: ValueNumber,
-    #[serde(default)]
-    pub comment: ValueString<'static>,
-    #[serde(default)]
-    pub authorized: ValueBool,
-}
-
 pub struct HostingSshKeyResource {
-    shared: Shared,
+    configured: Configured,
 }
 
 impl HostingSshKeyResource {
-    pub fn new(shared: Shared) -> Self {
-        HostingSshKeyResource { shared }
+    pub const TYPE_NAME: &'static str = "hostup_hosting_ssh_key";
+
+    pub fn new(configured: Configured) -> Self {
+        HostingSshKeyResource { configured }
     }
 }
+
+const TYPE_NAME: &str = HostingSshKeyResource::TYPE_NAME;
 
 /// Set the attributes derived from `public_key`: all unknown while the key is unknown.
 fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
@@ -71,36 +55,6 @@ fn split_import_id(id: &str) -> Option<(String, String)> {
     let (account, key) = id.trim().split_once('/')?;
     let ok = |s: &str| !s.is_empty() && !s.contains('/') && !s.chars().any(char::is_whitespace);
     (ok(account) && ok(key)).then(|| (account.to_string(), key.to_string()))
-}
-
-fn state_from_api(account_id: &str, k: &HostingSshKey) -> HostingKeyState {
-    let parsed = k
-        .public_key
-        .as_deref()
-        .and_then(|pk| PublicKey::parse(pk).ok());
-    HostingKeyState {
-        id: string(&k.id),
-        account_id: string(account_id),
-        name: string(&k.name),
-        public_key: opt_string(k.public_key.clone()),
-        fingerprint: opt_string(hosting_key_fingerprint(k)),
-        key_type: opt_string(
-            k.key_type
-                .clone()
-                .or_else(|| parsed.as_ref().map(|p| p.algorithm().to_string())),
-        ),
-        bits: match (k.bits, &parsed) {
-            (Some(b), _) => Value::Value(b),
-            (None, Some(p)) => Value::Value(p.bits() as i64),
-            _ => Value::Null,
-        },
-        comment: opt_string(k.comment.clone().or_else(|| {
-            parsed
-                .as_ref()
-                .and_then(|p| p.comment().map(str::to_string))
-        })),
-        authorized: Value::Value(true),
-    }
 }
 
 /// Error for a key already on the account, naming it and the import command.
@@ -145,11 +99,8 @@ async fn list(
             None
         }
         Err(e) => {
-            api_error(
-                diags,
-                &format!("Could not list the SSH keys of hosting account {account}"),
-                &e,
-            );
+            let what = format!("Could not list the SSH keys of hosting account {account}");
+            api_error(diags, &what, &e);
             None
         }
     }
@@ -166,16 +117,20 @@ impl Resource for HostingSshKeyResource {
             "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
                      cannot rename hosting keys, so every argument forces a new resource.",
             map! {
-                    "id" => computed(AttributeType::String, "HostUp's id of the key on the account."),
-                    "account_id" => required(AttributeType::String, "Shared-hosting account id (`acct_...`, from `GET /api/v2/shared-hosting` `data[].id`). Forces a new resource."),
-                    "name" => required(AttributeType::String, "Label of the key. Forces a new resource (HostUp has no rename for hosting keys)."),
-                    "public_key" => required(AttributeType::String, "OpenSSH public key line. Forces a new resource when the key changes; a different comment, whitespace or trailing newline is not a change. Private keys are refused at plan time."),
-                    "fingerprint" => computed(AttributeType::String, "`SHA256:` fingerprint of the key. Known at plan time."),
-                    "key_type" => computed(AttributeType::String, "OpenSSH key type as HostUp reports it, e.g. `ssh-ed25519`. Known at plan time."),
-                    "bits" => computed(AttributeType::Number, "Key size in bits. Known at plan time."),
-                    "comment" => computed(AttributeType::String, "The key's comment, if it has one."),
-                    "authorized" => computed(AttributeType::Bool, "Whether HostUp reports the key as authorized for SSH on the account."),
-                },
+                "id" => computed(AttributeType::String, attr::ID),
+                "account_id" => required(AttributeType::String, &format!("{} Forces a new resource.", attr::ACCOUNT_ID)),
+                "name" => required(AttributeType::String, &format!("{} Forces a new resource (HostUp has no rename for hosting keys).", attr::NAME)),
+                "public_key" => required(AttributeType::String, &format!(
+                    "{} Forces a new resource when the key changes; a different comment, whitespace or trailing \
+                     newline is not a change. Private keys are refused at plan time.",
+                    attr::PUBLIC_KEY
+                )),
+                "fingerprint" => computed(AttributeType::String, attr::FINGERPRINT),
+                "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
+                "bits" => computed(AttributeType::Number, attr::BITS),
+                "comment" => computed(AttributeType::String, attr::COMMENT),
+                "authorized" => computed(AttributeType::Bool, "Whether HostUp reports the key as authorized for SSH on the account."),
+            },
         ))
     }
 
@@ -199,7 +154,7 @@ impl Resource for HostingSshKeyResource {
         ) else {
             return Some((state, private_state));
         };
-        let Some(api) = self.shared.api(diags) else {
+        let Some(api) = self.configured.api(diags) else {
             return Some((state, private_state));
         };
         // An account that is gone is an error, not a silent removal: the keys may still exist.
@@ -209,10 +164,10 @@ impl Resource for HostingSshKeyResource {
         match list.ssh_keys.iter().find(|k| k.id == id) {
             Some(k) => {
                 let mut s = state;
-                let fresh = state_from_api(&account, k);
+                let fresh = HostingKeyState::from_api(&account, k);
                 s.name = fresh.name;
                 let same = match (known(&s.public_key), k.public_key.as_deref()) {
-                    (Some(a), Some(b)) => crate::ssh_key::same_key(a, b),
+                    (Some(a), Some(b)) => same_key(a, b),
                     // HostUp may not return the key material; the fingerprint still identifies it.
                     (_, None) => fresh.fingerprint.is_null() || fresh.fingerprint == s.fingerprint,
                     _ => false,
@@ -304,7 +259,7 @@ impl Resource for HostingSshKeyResource {
         planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let account = known(&planned_state.account_id)?.to_string();
         let name = known(&planned_state.name)?.to_string();
         let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
@@ -317,8 +272,7 @@ impl Resource for HostingSshKeyResource {
             diags.error(
                 "HostUp does not allow adding SSH keys to this hosting account now",
                 format!(
-                    "Hosting account {account} does not accept new SSH keys: {}. Nothing was sent.",
-                    gate_text(gate)
+                    "Hosting account {account} does not accept new SSH keys: {gate}. Nothing was sent."
                 ),
                 AttributePath::new("account_id"),
             );
@@ -327,7 +281,7 @@ impl Resource for HostingSshKeyResource {
         if let Some(k) = current
             .ssh_keys
             .iter()
-            .find(|k| hosting_key_fingerprint(k).as_deref() == Some(fingerprint.as_str()))
+            .find(|k| k.derived_fingerprint().as_deref() == Some(fingerprint.as_str()))
         {
             already_there(diags, &account, Some(k));
             return None;
@@ -351,11 +305,8 @@ impl Resource for HostingSshKeyResource {
                 None
             }
             Err(e) => {
-                api_error(
-                    diags,
-                    &format!("Could not import the SSH key onto hosting account {account}"),
-                    &e,
-                );
+                let what = format!("Could not import the SSH key onto hosting account {account}");
+                api_error(diags, &what, &e);
                 None
             }
         }
@@ -382,20 +333,13 @@ impl Resource for HostingSshKeyResource {
         _planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let account = known(&prior_state.account_id)?.to_string();
         let id = known(&prior_state.id)?.to_string();
-        match api.delete_hosting_key(&account, &id).await {
-            Ok(()) => Some(()),
-            Err(e) => {
-                api_error(
-                    diags,
-                    &format!("Could not remove SSH key {id} from hosting account {account}"),
-                    &e,
-                );
-                None
-            }
-        }
+        api.delete_hosting_key(&account, &id).await.or_report(
+            diags,
+            &format!("Could not remove SSH key {id} from hosting account {account}"),
+        )
     }
 
     async fn import<'a>(
@@ -414,10 +358,10 @@ impl Resource for HostingSshKeyResource {
             );
             return None;
         };
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let list = list(diags, &api, &account).await?;
         match list.ssh_keys.iter().find(|k| k.id == key_id) {
-            Some(k) => Some((state_from_api(&account, k), Value::Null)),
+            Some(k) => Some((HostingKeyState::from_api(&account, k), Value::Null)),
             None => {
                 diags.root_error(
                     "SSH key not found",

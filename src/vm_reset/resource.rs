@@ -3,45 +3,25 @@
 //! new resource, so a changed `triggers` value runs the reset again; reading and destroying make no
 //! request.
 
-use crate::provider::Shared;
-use crate::tfutil::*;
+use super::state::VmResetState;
+use crate::configured::Configured;
+use crate::tf::diagnostics::api_error;
+use crate::tf::schema::{computed, optional, required, schema};
+use crate::tf::value::known;
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty, ValueList, ValueMap, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct VmResetState {
-    #[serde(default)]
-    pub id: ValueString<'static>,
-    #[serde(default)]
-    pub vmid: ValueNumber,
-    /// A set in the schema, but a Vec here: a BTreeSet would merge two still-unknown ids (keys
-    /// created in the same apply) into one, and Terraform rejects that plan.
-    #[serde(default)]
-    pub key_ids: ValueList<ValueString<'static>>,
-    #[serde(default)]
-    pub triggers: ValueMap<'static, ValueString<'static>>,
-    #[serde(default)]
-    pub message: ValueString<'static>,
-    #[serde(default)]
-    pub key_count: ValueNumber,
-    #[serde(default)]
-    pub account_id: ValueString<'static>,
-    #[serde(default)]
-    pub request_id: ValueString<'static>,
-    #[serde(default)]
-    pub reset_at: ValueString<'static>,
-}
-
 pub struct VmSshResetResource {
-    shared: Shared,
+    configured: Configured,
 }
 
 impl VmSshResetResource {
-    pub fn new(shared: Shared) -> Self {
-        VmSshResetResource { shared }
+    pub const TYPE_NAME: &'static str = "hostup_vm_ssh_reset";
+
+    pub fn new(configured: Configured) -> Self {
+        VmSshResetResource { configured }
     }
 }
 
@@ -207,7 +187,7 @@ impl Resource for VmSshResetResource {
         if !diags.errors.is_empty() {
             return None;
         }
-        let api = self.shared.api(diags)?;
+        let api = self.configured.api(diags)?;
         let vmid = match planned_state.vmid {
             Value::Value(v) if v >= 1 => v as u64,
             _ => return None,
@@ -219,22 +199,7 @@ impl Resource for VmSshResetResource {
             .filter_map(|k| known(k).map(str::to_string))
             .collect();
         match api.client.reset_vm_ssh_keys(vmid, &key_ids).await {
-            Ok(reply) => {
-                let mut s = planned_state;
-                let d = reply.data;
-                let request_id = reply.request_id;
-                s.id = string(if request_id.is_empty() {
-                    format!("{vmid}-{}", reply.timestamp)
-                } else {
-                    request_id.clone()
-                });
-                s.message = string(d.message);
-                s.key_count = Value::Value(d.key_count);
-                s.account_id = string(d.account_id);
-                s.request_id = string(request_id);
-                s.reset_at = string(reply.timestamp);
-                Some((s, planned_private_state))
-            }
+            Ok(reply) => Some((planned_state.with_reply(vmid, reply), planned_private_state)),
             Err(e) => {
                 let mut what = format!("Could not reset the SSH keys of VM {vmid}");
                 if matches!(e.kind, crate::api::ErrorKind::Ambiguous) {

@@ -1,0 +1,218 @@
+//! One HTTP attempt: authentication and headers, sending, and classifying what came back into a
+//! decoded body or an [`ApiError`]. Retrying is [`super::retry`]'s business, not this one's.
+
+use super::errors::{ApiError, ErrorKind};
+use crate::log;
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+pub const USER_AGENT_VALUE: &str = concat!("terraform-provider-hostup/", env!("CARGO_PKG_VERSION"));
+
+/// The API key, kept out of `Debug` output and error messages.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// How a request is authenticated: v2 uses a bearer token, the older v1 operations `X-API-Key`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    Bearer,
+    ApiKeyHeader,
+}
+
+/// One request, ready to be sent as many times as the retry policy allows.
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    pub auth: Auth,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn method(&self) -> &str {
+        self.method.as_str()
+    }
+    /// Path only: never the query, the host or credentials.
+    pub fn path(&self) -> &str {
+        self.url.path()
+    }
+}
+
+/// A failed attempt, with how long the server asked us to wait before the next one.
+pub struct Failed {
+    pub error: ApiError,
+    pub wait: Option<Duration>,
+}
+
+/// Send `req` once. A 2xx reply is decoded (204 or an empty body is `None`).
+pub async fn attempt<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    key: &Secret,
+    req: &Request,
+    attempt: u32,
+) -> Result<Option<T>, Failed> {
+    let (m, path) = (req.method(), req.path());
+    let mut builder = http
+        .request(req.method.clone(), req.url.clone())
+        .header(ACCEPT, "application/json")
+        .header(USER_AGENT, USER_AGENT_VALUE);
+    builder = match req.auth {
+        Auth::Bearer => builder.bearer_auth(key.expose()),
+        Auth::ApiKeyHeader => builder.header("X-API-Key", key.expose()),
+    };
+    if let Some(b) = &req.body {
+        builder = builder
+            .header(CONTENT_TYPE, "application/json")
+            .body(b.clone());
+    }
+    let sent_at = Instant::now();
+    let failed = match builder.send().await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            let request_id = || header_str(&headers, "x-request-id");
+            match resp.bytes().await {
+                Ok(bytes) if (200..300).contains(&status) => {
+                    log_call(m, path, json!(status), sent_at, request_id(), attempt);
+                    return decode(m, path, status, &headers, &bytes)
+                        .map_err(|error| Failed { error, wait: None });
+                }
+                Ok(bytes) => {
+                    let ct = header_str(&headers, CONTENT_TYPE.as_str()).unwrap_or("");
+                    Failed {
+                        error: ApiError::from_reply(m, path, status, ct, &bytes, request_id()),
+                        wait: super::retry::server_wait(&headers),
+                    }
+                }
+                // The status line arrived but the body did not.
+                Err(e) => Failed {
+                    error: ApiError::new(
+                        ErrorKind::Ambiguous,
+                        m,
+                        path,
+                        format!("the reply was cut off ({})", transport_text(&e)),
+                    ),
+                    wait: None,
+                },
+            }
+        }
+        Err(e) => {
+            let kind = if e.is_connect() {
+                ErrorKind::NotSent
+            } else {
+                ErrorKind::Ambiguous
+            };
+            Failed {
+                error: ApiError::new(kind, m, path, transport_text(&e)),
+                wait: None,
+            }
+        }
+    };
+    let mut failed = failed;
+    failed.error.attempts = attempt;
+    let status = match failed.error.status {
+        Some(st) => json!(st),
+        None => json!(format!("{:?}", failed.error.kind)),
+    };
+    let request_id = failed.error.request_id.clone();
+    log_call(m, path, status, sent_at, request_id.as_deref(), attempt);
+    Err(failed)
+}
+
+/// One debug line per HTTP attempt: never headers, bodies or the key.
+fn log_call(
+    method: &str,
+    path: &str,
+    status: serde_json::Value,
+    sent_at: Instant,
+    request_id: Option<&str>,
+    attempt: u32,
+) {
+    log::debug(
+        "HostUp API call",
+        &[
+            ("method", json!(method)),
+            ("path", json!(path)),
+            ("status", status),
+            ("duration_ms", json!(sent_at.elapsed().as_millis() as u64)),
+            ("request_id", json!(request_id)),
+            ("attempt", json!(attempt)),
+        ],
+    );
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Decode a 2xx reply. 204 or an empty body is `None`.
+fn decode<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    status: u16,
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<Option<T>, ApiError> {
+    if status == 204 || bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(None);
+    }
+    serde_json::from_slice(bytes).map(Some).map_err(|e| {
+        let ct = header_str(headers, CONTENT_TYPE.as_str()).unwrap_or("");
+        let mut err = ApiError::from_reply(
+            method,
+            path,
+            status,
+            ct,
+            bytes,
+            header_str(headers, "x-request-id"),
+        );
+        err.kind = ErrorKind::Decode;
+        err.code = None;
+        if ct.contains("json") {
+            err.detail = format!("the {status} reply does not match the API contract: {e}");
+        }
+        err
+    })
+}
+
+/// Transport error text without URLs (which would be noise) and never with headers.
+fn transport_text(e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "the request timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the reply body could not be read"
+    } else {
+        "the connection failed"
+    };
+    let mut source = String::new();
+    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = cur {
+        source = s.to_string();
+        cur = s.source();
+    }
+    if source.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what}: {source}")
+    }
+}

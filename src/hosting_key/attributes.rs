@@ -1,0 +1,65 @@
+//! The attributes of a hosting key, described once for the resource and the data source, and
+//! the check of the `account_id` both take.
+
+use crate::tf::value::known;
+use std::collections::HashMap;
+use tf_provider::schema::AttributeType;
+use tf_provider::value::ValueString;
+use tf_provider::{AttributePath, Diagnostics};
+
+pub const ID: &str = "HostUp's id of the key on the account.";
+pub const ACCOUNT_ID: &str =
+    "Shared-hosting account id (`acct_...`, from `GET /api/v2/shared-hosting` `data[].id`).";
+pub const NAME: &str = "Label of the key.";
+pub const PUBLIC_KEY: &str = "OpenSSH public key line.";
+pub const FINGERPRINT: &str = "`SHA256:` fingerprint of the key. Known at plan time.";
+pub const KEY_TYPE: &str = "OpenSSH key type, e.g. `ssh-ed25519`. Known at plan time.";
+pub const BITS: &str = "Key size in bits. Known at plan time.";
+pub const COMMENT: &str = "The key's comment, if it has one.";
+
+/// One key as the data source lists it, with each field's type.
+pub const KEY: [(&str, &str); 7] = [
+    ("id", ID),
+    ("name", NAME),
+    ("fingerprint", FINGERPRINT),
+    ("type", KEY_TYPE),
+    ("bits", BITS),
+    ("comment", COMMENT),
+    ("public_key", PUBLIC_KEY),
+];
+
+fn field_type(name: &str) -> AttributeType {
+    match name {
+        "bits" => AttributeType::Number,
+        _ => AttributeType::String,
+    }
+}
+
+/// One key as an object type, for the data source's list.
+pub fn object_type() -> AttributeType {
+    AttributeType::Object(
+        KEY.iter()
+            .map(|(n, _)| (n.to_string(), field_type(n)))
+            .collect::<HashMap<_, _>>(),
+    )
+}
+
+/// The names of [`KEY`], for documentation.
+pub fn names() -> String {
+    let names: Vec<String> = KEY.iter().map(|(n, _)| format!("`{n}`")).collect();
+    names.join(", ")
+}
+
+/// Check a shared-hosting account id: not blank, no whitespace or slash (it is a path segment and
+/// half of the `accountId/keyId` import id).
+pub fn check_account_id(diags: &mut Diagnostics, value: &ValueString<'_>) {
+    let Some(a) = known(value) else { return };
+    if a.trim().is_empty() || a.contains('/') || a.chars().any(char::is_whitespace) {
+        diags.error(
+            "Invalid account_id",
+            "`account_id` must be a shared-hosting account id such as \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\" \
+             (from GET /api/v2/shared-hosting `data[].id`; no spaces or slashes).",
+            AttributePath::new("account_id"),
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! The state shapes of a hosting key and the one conversion from HostUp's key to them.
+
+use crate::api::models::HostingSshKey;
+use crate::ssh_key::PublicKey;
+use crate::tf::value::{opt_string, string};
+use serde::{Deserialize, Serialize};
+use tf_provider::value::{Value, ValueBool, ValueNumber, ValueString};
+
+/// One key as the data source lists it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostingKeyObject {
+    pub id: ValueString<'static>,
+    pub name: ValueString<'static>,
+    pub fingerprint: ValueString<'static>,
+    #[serde(rename = "type")]
+    pub key_type: ValueString<'static>,
+    pub bits: ValueNumber,
+    pub comment: ValueString<'static>,
+    pub public_key: ValueString<'static>,
+}
+
+/// The resource's state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostingKeyState {
+    pub id: ValueString<'static>,
+    pub account_id: ValueString<'static>,
+    pub name: ValueString<'static>,
+    pub public_key: ValueString<'static>,
+    pub fingerprint: ValueString<'static>,
+    pub key_type: ValueString<'static>,
+    pub bits: ValueNumber,
+    pub comment: ValueString<'static>,
+    pub authorized: ValueBool,
+}
+
+impl HostingKeyObject {
+    /// HostUp's key as Terraform sees it: the fingerprint derived from the key material when it
+    /// parses; type, bits and comment as HostUp reports them, else from the key material.
+    pub fn from_api(k: &HostingSshKey) -> Self {
+        let parsed = k
+            .public_key
+            .as_deref()
+            .and_then(|pk| PublicKey::parse(pk).ok());
+        let parsed = parsed.as_ref();
+        HostingKeyObject {
+            id: string(&k.id),
+            name: string(&k.name),
+            fingerprint: opt_string(k.derived_fingerprint()),
+            key_type: opt_string(
+                k.key_type
+                    .clone()
+                    .or_else(|| parsed.map(|p| p.algorithm().to_string())),
+            ),
+            bits: match (k.bits, parsed) {
+                (Some(b), _) => Value::Value(b),
+                (None, Some(p)) => Value::Value(p.bits() as i64),
+                _ => Value::Null,
+            },
+            comment: opt_string(
+                k.comment
+                    .clone()
+                    .or_else(|| parsed.and_then(|p| p.comment().map(str::to_string))),
+            ),
+            public_key: opt_string(k.public_key.clone()),
+        }
+    }
+}
+
+impl HostingKeyState {
+    /// The resource's view of HostUp's key on `account_id`; listed keys are authorized.
+    pub fn from_api(account_id: &str, k: &HostingSshKey) -> Self {
+        let o = HostingKeyObject::from_api(k);
+        HostingKeyState {
+            id: o.id,
+            account_id: string(account_id),
+            name: o.name,
+            public_key: o.public_key,
+            fingerprint: o.fingerprint,
+            key_type: o.key_type,
+            bits: o.bits,
+            comment: o.comment,
+            authorized: Value::Value(true),
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! One inventory's shared copy: single-flight walks, and the provider's own writes replayed onto
+//! it (including writes that complete while a walk is in flight).
+
+use crate::api::models::{HostingKeyList, HostingSshKey, VpsSshKey};
+use crate::api::ApiError;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// A collection kept in a [`Snapshot`]: the provider's writes are replayed onto it.
+pub trait Collection: Clone + Send + Sync + 'static {
+    type Item: Clone + Send + Sync + 'static;
+    fn upsert(&mut self, item: Self::Item);
+    fn remove(&mut self, id: &str);
+}
+
+impl Collection for Vec<VpsSshKey> {
+    type Item = VpsSshKey;
+    fn upsert(&mut self, item: VpsSshKey) {
+        match self.iter_mut().find(|k| k.id == item.id) {
+            Some(k) => *k = item,
+            None => self.push(item),
+        }
+    }
+    fn remove(&mut self, id: &str) {
+        self.retain(|k| k.id != id);
+    }
+}
+
+impl Collection for HostingKeyList {
+    type Item = HostingSshKey;
+    fn upsert(&mut self, item: HostingSshKey) {
+        match self.ssh_keys.iter_mut().find(|k| k.id == item.id) {
+            Some(k) => *k = item,
+            None => self.ssh_keys.push(item),
+        }
+    }
+    fn remove(&mut self, id: &str) {
+        self.ssh_keys.retain(|k| k.id != id);
+    }
+}
+
+/// A write the provider made, to replay onto a walk that may have missed it.
+#[derive(Clone)]
+pub enum Write<I> {
+    Upsert(I),
+    Remove(String),
+}
+
+fn apply<C: Collection>(c: &mut C, w: &Write<C::Item>) {
+    match w {
+        Write::Upsert(i) => c.upsert(i.clone()),
+        Write::Remove(id) => c.remove(id),
+    }
+}
+
+struct Inner<C: Collection> {
+    current: Option<Arc<C>>,
+    /// Writes made while a walk is in flight.
+    journal: Vec<Write<C::Item>>,
+    walking: bool,
+}
+
+/// One inventory's shared copy, with single-flight walks.
+pub struct Snapshot<C: Collection> {
+    inner: Mutex<Inner<C>>,
+    /// Serialises walks: callers that queue behind a walk reuse its result.
+    walk_lock: tokio::sync::Mutex<()>,
+    /// Walks started so far.
+    started: AtomicU64,
+}
+
+impl<C: Collection> Default for Snapshot<C> {
+    fn default() -> Self {
+        Snapshot {
+            inner: Mutex::new(Inner {
+                current: None,
+                journal: Vec::new(),
+                walking: false,
+            }),
+            walk_lock: tokio::sync::Mutex::new(()),
+            started: AtomicU64::new(0),
+        }
+    }
+}
+
+impl<C: Collection> Snapshot<C> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<C>> {
+        // A poisoned lock only means another thread panicked mid-update of plain data.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn current(&self) -> Option<Arc<C>> {
+        self.lock().current.clone()
+    }
+
+    /// The shared copy, walking the inventory once if there is none yet.
+    pub async fn get<F, Fut>(&self, walk: F) -> Result<Arc<C>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<C, ApiError>>,
+    {
+        if let Some(c) = self.current() {
+            return Ok(c);
+        }
+        let _walking = self.walk_lock.lock().await;
+        if let Some(c) = self.current() {
+            return Ok(c);
+        }
+        self.walk(walk).await
+    }
+
+    /// A copy from a walk that started after this call (shared with concurrent callers).
+    pub async fn fresh<F, Fut>(&self, walk: F) -> Result<Arc<C>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<C, ApiError>>,
+    {
+        let seen = self.started.load(Ordering::SeqCst);
+        let _walking = self.walk_lock.lock().await;
+        if self.started.load(Ordering::SeqCst) > seen {
+            if let Some(c) = self.current() {
+                return Ok(c);
+            }
+        }
+        self.walk(walk).await
+    }
+
+    /// Walk the inventory (the caller holds `walk_lock`) and replay writes it may have missed.
+    async fn walk<F, Fut>(&self, walk: F) -> Result<Arc<C>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<C, ApiError>>,
+    {
+        self.started.fetch_add(1, Ordering::SeqCst);
+        {
+            let mut inner = self.lock();
+            inner.walking = true;
+            inner.journal.clear();
+        }
+        let result = walk().await;
+        let mut inner = self.lock();
+        inner.walking = false;
+        let journal = std::mem::take(&mut inner.journal);
+        let mut fetched = result?;
+        for w in &journal {
+            apply(&mut fetched, w);
+        }
+        let fetched = Arc::new(fetched);
+        inner.current = Some(fetched.clone());
+        Ok(fetched)
+    }
+
+    /// Record one of the provider's own writes.
+    pub fn record(&self, w: Write<C::Item>) {
+        let mut inner = self.lock();
+        if let Some(cur) = inner.current.as_mut() {
+            apply(Arc::make_mut(cur), &w);
+        }
+        if inner.walking {
+            inner.journal.push(w);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(id: &str) -> VpsSshKey {
+        VpsSshKey {
+            id: id.to_string(),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_reads_share_one_walk() {
+        let snap: Arc<Snapshot<Vec<VpsSshKey>>> = Arc::new(Snapshot::default());
+        let walks = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..50 {
+            let snap = snap.clone();
+            let walks = walks.clone();
+            tasks.push(tokio::spawn(async move {
+                snap.get(|| async move {
+                    walks.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    Ok(vec![key("a")])
+                })
+                .await
+                .map(|c| c.len())
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), 1);
+        }
+        assert_eq!(walks.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn writes_during_a_walk_are_not_lost() {
+        let snap: Arc<Snapshot<Vec<VpsSshKey>>> = Arc::new(Snapshot::default());
+        snap.get(|| async { Ok(vec![key("old")]) }).await.unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let s2 = snap.clone();
+        let walker = tokio::spawn(async move {
+            s2.fresh(|| async move {
+                let _ = rx.await;
+                // This walk was taken before the writes below reached the server.
+                Ok(vec![key("old")])
+            })
+            .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        snap.record(Write::Upsert(key("new")));
+        snap.record(Write::Remove("old".into()));
+        tx.send(()).unwrap();
+        let after = walker.await.unwrap().unwrap();
+        let ids: Vec<&str> = after.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(ids, ["new"]);
+        let ids: Vec<String> = snap
+            .get(|| async { unreachable!() })
+            .await
+            .unwrap()
+            .iter()
+            .map(|k| k.id.clone())
+            .collect();
+        assert_eq!(ids, ["new"]);
+    }
+
+    #[tokio::test]
+    async fn fresh_walks_again_but_shares_with_concurrent_callers() {
+        let snap: Arc<Snapshot<Vec<VpsSshKey>>> = Arc::new(Snapshot::default());
+        let walks = Arc::new(AtomicU64::new(0));
+        let w = walks.clone();
+        snap.get(|| async move {
+            w.fetch_add(1, Ordering::SeqCst);
+            Ok(vec![])
+        })
+        .await
+        .unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..5 {
+            let snap = snap.clone();
+            let walks = walks.clone();
+            tasks.push(tokio::spawn(async move {
+                snap.fresh(|| async move {
+                    walks.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    Ok(vec![key("x")])
+                })
+                .await
+                .map(|c| c.len())
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), 1);
+        }
+        let n = walks.load(Ordering::SeqCst);
+        assert!((2..=3).contains(&n), "fresh reads walked {n} times");
+    }
+}

@@ -1,0 +1,10 @@
+//! The Terraform side's vocabulary, shared by every HostUp object's room: schema builders
+//! ([`schema`]), value conversions ([`value`]), API failures as diagnostics ([`diagnostics`]),
+//! checks of the arguments every object has ([`validate`]) and the `public_key` attribute's
+//! parsing and identity ([`public_key`]).
+
+pub mod diagnostics;
+pub mod public_key;
+pub mod schema;
+pub mod validate;
+pub mod value;

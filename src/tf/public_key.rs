@@ -1,0 +1,43 @@
+//! The `public_key` attribute of both key objects: parsed at plan time, and compared by key
+//! identity (algorithm and key data) so that a comment, whitespace or `file()`'s trailing newline
+//! is not a change.
+
+use super::value::known;
+use crate::ssh_key::{same_key, KeyError, PublicKey};
+use tf_provider::value::ValueString;
+use tf_provider::{AttributePath, Diagnostics};
+
+/// Check a public key value. Unknown values pass (checked again when known). Returns the parsed
+/// key when the value is known and valid.
+pub fn check_public_key(
+    diags: &mut Diagnostics,
+    value: &ValueString<'_>,
+    path: &str,
+) -> Option<PublicKey> {
+    let raw = known(value)?;
+    match PublicKey::parse(raw) {
+        Ok(k) => Some(k),
+        Err(e) => {
+            let summary = match e {
+                KeyError::PrivateKey => "Private key given where a public key is expected",
+                _ => "Invalid SSH public key",
+            };
+            diags.error(summary, e.to_string(), AttributePath::new(path.to_string()));
+            None
+        }
+    }
+}
+
+/// When the proposed `public_key` is the same key as the prior one (maybe another comment,
+/// whitespace or newline), put the prior value back so Terraform shows no diff. True when the
+/// key is unchanged.
+pub fn keep_prior_key(prior: &ValueString<'static>, proposed: &mut ValueString<'static>) -> bool {
+    let same = match (known(prior), known(proposed)) {
+        (Some(old), Some(new)) => same_key(old, new),
+        _ => false,
+    };
+    if same {
+        *proposed = prior.clone();
+    }
+    same
+}

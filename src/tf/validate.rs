@@ -1,0 +1,38 @@
+//! Plan-time checks of arguments several objects share. Unknown values pass: they are checked
+//! again once known.
+
+use super::value::known;
+use crate::api::models::MAX_NAME_LEN;
+use tf_provider::value::ValueString;
+use tf_provider::{AttributePath, Diagnostics};
+
+/// Check a key name: not blank, no control characters, not too long, no outer whitespace.
+pub fn check_name(diags: &mut Diagnostics, value: &ValueString<'_>, path: &str) {
+    let Some(name) = known(value) else { return };
+    let problem = if name.trim().is_empty() {
+        format!("`{path}` must not be empty or only whitespace. Give the key a label, e.g. \"deploy-key\".")
+    } else if name.chars().any(char::is_control) {
+        format!("`{path}` contains a control character (such as a newline or tab). Use a single-line label.")
+    } else if name.chars().count() > MAX_NAME_LEN {
+        format!(
+            "`{path}` is {} characters long; the limit is {MAX_NAME_LEN}.",
+            name.chars().count()
+        )
+    } else if name != name.trim() {
+        format!(
+            "`{path}` has leading or trailing whitespace, which HostUp would not keep; remove it."
+        )
+    } else {
+        return;
+    };
+    diags.error(
+        "Invalid name",
+        problem,
+        AttributePath::new(path.to_string()),
+    );
+}
+
+/// The text that tells a user how to adopt an existing object instead of creating it.
+pub fn import_hint(type_name: &str, import_id: &str) -> String {
+    format!("  terraform import {type_name}.<name> {import_id}")
+}

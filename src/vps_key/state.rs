@@ -1,0 +1,64 @@
+//! The state shapes of a VPS key and the one conversion from HostUp's key object to them.
+
+use crate::api::models::VpsSshKey;
+use crate::tf::value::{opt_string, string};
+use serde::{Deserialize, Serialize};
+use tf_provider::value::ValueString;
+
+/// One key as the data sources expose it (every attribute of the table in `attributes`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpsKeyObject {
+    pub id: ValueString<'static>,
+    pub display_id: ValueString<'static>,
+    pub name: ValueString<'static>,
+    pub public_key: ValueString<'static>,
+    pub fingerprint: ValueString<'static>,
+    pub key_type: ValueString<'static>,
+    pub created_at: ValueString<'static>,
+    pub last_used_at: ValueString<'static>,
+}
+
+/// The resource's state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpsKeyState {
+    pub id: ValueString<'static>,
+    pub name: ValueString<'static>,
+    pub public_key: ValueString<'static>,
+    pub fingerprint: ValueString<'static>,
+    pub key_type: ValueString<'static>,
+    pub created_at: ValueString<'static>,
+}
+
+impl VpsKeyObject {
+    /// HostUp's key as Terraform sees it: fingerprint and type derived from the key material when
+    /// it parses, HostUp's values otherwise.
+    pub fn from_api(k: &VpsSshKey) -> Self {
+        VpsKeyObject {
+            id: string(&k.id),
+            display_id: opt_string(k.display_id.clone()),
+            name: string(&k.name),
+            public_key: string(&k.public_key),
+            fingerprint: opt_string(k.derived_fingerprint()),
+            key_type: opt_string(k.derived_key_type()),
+            created_at: opt_string(k.created_at.clone()),
+            last_used_at: opt_string(k.last_used_at.clone()),
+        }
+    }
+}
+
+impl VpsKeyState {
+    /// The resource's view of HostUp's key (the attributes the resource has).
+    pub fn from_api(k: &VpsSshKey) -> Self {
+        let o = VpsKeyObject::from_api(k);
+        VpsKeyState {
+            id: o.id,
+            name: o.name,
+            public_key: o.public_key,
+            fingerprint: o.fingerprint,
+            key_type: o.key_type,
+            created_at: o.created_at,
+        }
+    }
+}
