@@ -7,6 +7,7 @@ use crate::configured::Configured;
 use crate::duration::parse_duration;
 use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
 use crate::inventory::Inventory;
+use crate::tf::adapter::Adapter;
 use crate::tf::schema::{optional, schema, sensitive};
 use crate::tf::value::known;
 use crate::vm_reset::VmSshResetResource;
@@ -289,9 +290,9 @@ impl Provider for HostupProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         let c = &self.configured;
         Some(map! {
-            short(VpsSshKeyResource::TYPE_NAME) => VpsSshKeyResource::new(c.clone()),
-            short(HostingSshKeyResource::TYPE_NAME) => HostingSshKeyResource::new(c.clone()),
-            short(VmSshResetResource::TYPE_NAME) => VmSshResetResource::new(c.clone()),
+            short(VpsSshKeyResource::TYPE_NAME) => Adapter(VpsSshKeyResource::new(c.clone())),
+            short(HostingSshKeyResource::TYPE_NAME) => Adapter(HostingSshKeyResource::new(c.clone())),
+            short(VmSshResetResource::TYPE_NAME) => Adapter(VmSshResetResource::new(c.clone())),
         })
     }
 
@@ -301,9 +302,9 @@ impl Provider for HostupProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let c = &self.configured;
         Some(map! {
-            short(VpsSshKeysDataSource::TYPE_NAME) => VpsSshKeysDataSource::new(c.clone()),
-            short(VpsSshKeyDataSource::TYPE_NAME) => VpsSshKeyDataSource::new(c.clone()),
-            short(HostingSshKeysDataSource::TYPE_NAME) => HostingSshKeysDataSource::new(c.clone()),
+            short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(c.clone())),
+            short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(c.clone())),
+            short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(HostingSshKeysDataSource::new(c.clone())),
         })
     }
 }

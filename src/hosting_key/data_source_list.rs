@@ -4,14 +4,15 @@
 use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyObject;
 use crate::configured::Configured;
+use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::value::{known, opt_string};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueBool, ValueEmpty, ValueList, ValueString};
-use tf_provider::{map, DataSource, Diagnostics};
+use tf_provider::value::{Value, ValueBool, ValueList, ValueString};
+use tf_provider::{map, Diagnostics};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -37,12 +38,11 @@ impl HostingSshKeysDataSource {
 }
 
 #[async_trait]
-impl DataSource for HostingSshKeysDataSource {
-    type State<'a> = HostingKeysState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl Data for HostingSshKeysDataSource {
+    type State = HostingKeysState;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
+    fn schema(&self) -> Schema {
+        schema(
             "The SSH keys authorized on a HostUp shared-hosting account, its SSH command and whether \
                      new keys can be added.",
             map! {
@@ -56,20 +56,14 @@ impl DataSource for HostingSshKeysDataSource {
                     "can_add_reason" => computed(AttributeType::String, "Why new keys are not accepted, when `can_add` is false."),
                     "can_add_code" => computed(AttributeType::String, "Machine-readable reason code when `can_add` is false, e.g. `pending_order`."),
                 },
-        ))
+        )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
         check_account_id(diags, &config.account_id);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let account = known(&config.account_id)?.to_string();
         let api = self.configured.api(diags)?;
         let list = api.hosting_keys(&account).await.or_report_at(

@@ -10,6 +10,7 @@ use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::configured::Configured;
 use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
+use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, OrReport};
 use crate::tf::public_key::{check_public_key, keep_prior_key};
 use crate::tf::schema::{computed, required, schema};
@@ -18,8 +19,8 @@ use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
 use std::sync::Arc;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
+use tf_provider::{map, AttributePath, Diagnostics};
 
 pub struct HostingSshKeyResource {
     configured: Configured,
@@ -107,13 +108,11 @@ async fn list(
 }
 
 #[async_trait]
-impl Resource for HostingSshKeyResource {
-    type State<'a> = HostingKeyState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl Managed for HostingSshKeyResource {
+    type State = HostingKeyState;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
+    fn schema(&self) -> Schema {
+        schema(
             "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
                      cannot rename hosting keys, so every argument forces a new resource.",
             map! {
@@ -131,35 +130,28 @@ impl Resource for HostingSshKeyResource {
                 "comment" => computed(AttributeType::String, attr::COMMENT),
                 "authorized" => computed(AttributeType::Bool, "Whether HostUp reports the key as authorized for SSH on the account."),
             },
-        ))
+        )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
         check_name(diags, &config.name, "name");
         check_public_key(diags, &config.public_key, "public_key");
         check_account_id(diags, &config.account_id);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-        private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let (Some(account), Some(id)) = (
             known(&state.account_id).map(str::to_string),
             known(&state.id).map(str::to_string),
         ) else {
-            return Some((state, private_state));
+            return Some(state);
         };
         let Some(api) = self.configured.api(diags) else {
-            return Some((state, private_state));
+            return Some(state);
         };
         // An account that is gone is an error, not a silent removal: the keys may still exist.
         let Some(list) = list(diags, &api, &account).await else {
-            return Some((state, private_state));
+            return Some(state);
         };
         match list.ssh_keys.iter().find(|k| k.id == id) {
             Some(k) => {
@@ -180,7 +172,7 @@ impl Resource for HostingSshKeyResource {
                     s.comment = fresh.comment;
                 }
                 s.authorized = Value::Value(true);
-                Some((s, private_state))
+                Some(s)
             }
             None => {
                 diags.root_warning(
@@ -193,30 +185,24 @@ impl Resource for HostingSshKeyResource {
         }
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let mut s = proposed_state;
+        mut s: Self::State,
+    ) -> Option<Self::State> {
         check_name(diags, &s.name, "name");
         s.id = Value::Unknown;
         s.authorized = Value::Unknown;
         derive_from_key(diags, &mut s);
-        Some((s, Value::Null))
+        Some(s)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        proposed_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        prior_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        prior_state: Self::State,
+        proposed_state: Self::State,
+    ) -> Option<(Self::State, &'static [&'static str])> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
         if keep_prior_key(&prior_state.public_key, &mut s.public_key) {
@@ -234,35 +220,14 @@ impl Resource for HostingSshKeyResource {
             s.id = Value::Unknown;
             s.authorized = Value::Unknown;
         }
-        let replace = ["account_id", "name", "public_key"]
-            .into_iter()
-            .map(AttributePath::new)
-            .collect();
-        Some((s, prior_private_state, replace))
+        Some((s, &["account_id", "name", "public_key"]))
     }
 
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        prior_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(prior_private_state)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {
         let api = self.configured.api(diags)?;
-        let account = known(&planned_state.account_id)?.to_string();
-        let name = known(&planned_state.name)?.to_string();
-        let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
+        let account = known(&planned.account_id)?.to_string();
+        let name = known(&planned.name)?.to_string();
+        let key = check_public_key(diags, &planned.public_key, "public_key")?;
         let fingerprint = key.fingerprint();
 
         // HostUp asks callers to check the canAdd gate before importing.
@@ -286,14 +251,14 @@ impl Resource for HostingSshKeyResource {
             already_there(diags, &account, Some(k));
             return None;
         }
-        let sent = known(&planned_state.public_key)?.trim().to_string();
+        let sent = known(&planned.public_key)?.trim().to_string();
         match api.import_hosting_key(&account, &name, &key, &sent).await {
             Ok(imported) => {
                 let imported = imported.into_inner();
-                let mut s = planned_state;
+                let mut s = planned;
                 s.id = string(&imported.id);
                 s.authorized = Value::Value(imported.authorized);
-                Some((s, planned_private_state))
+                Some(s)
             }
             Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
                 let existing = api
@@ -312,27 +277,7 @@ impl Resource for HostingSshKeyResource {
         }
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        planned_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        // Only reached when nothing HostUp stores changed (a comment-only edit keeps the prior
-        // value); every real change is a replacement.
-        Some((planned_state, planned_private_state))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        _planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) -> Option<()> {
         let api = self.configured.api(diags)?;
         let account = known(&prior_state.account_id)?.to_string();
         let id = known(&prior_state.id)?.to_string();
@@ -342,11 +287,7 @@ impl Resource for HostingSshKeyResource {
         )
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let Some((account, key_id)) = split_import_id(&id) else {
             diags.root_error(
                 "Invalid import ID",
@@ -361,7 +302,7 @@ impl Resource for HostingSshKeyResource {
         let api = self.configured.api(diags)?;
         let list = list(diags, &api, &account).await?;
         match list.ssh_keys.iter().find(|k| k.id == key_id) {
-            Some(k) => Some((HostingKeyState::from_api(&account, k), Value::Null)),
+            Some(k) => Some(HostingKeyState::from_api(&account, k)),
             None => {
                 diags.root_error(
                     "SSH key not found",

@@ -3,6 +3,7 @@
 //! checks of the arguments every object has ([`validate`]) and the `public_key` attribute's
 //! parsing and identity ([`public_key`]).
 
+pub mod adapter;
 pub mod diagnostics;
 pub mod public_key;
 pub mod schema;

@@ -5,13 +5,14 @@
 
 use super::state::VmResetState;
 use crate::configured::Configured;
+use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
 use crate::tf::schema::{computed, optional, required, schema};
 use crate::tf::value::known;
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
+use tf_provider::{map, AttributePath, Diagnostics};
 
 pub struct VmSshResetResource {
     configured: Configured,
@@ -73,13 +74,11 @@ fn restart_warning(diags: &mut Diagnostics, s: &VmResetState) {
 }
 
 #[async_trait]
-impl Resource for VmSshResetResource {
-    type State<'a> = VmResetState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl Managed for VmSshResetResource {
+    type State = VmResetState;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
+    fn schema(&self) -> Schema {
+        schema(
             "Resets the SSH keys of a HostUp VM to the given VPS SSH keys, once. **The VM restarts.** \
                      Change `triggers` to run the reset again (a key rotation). Destroying this resource only \
                      forgets the reset; it changes nothing on the VM.",
@@ -94,33 +93,23 @@ impl Resource for VmSshResetResource {
                     "request_id" => computed(AttributeType::String, "HostUp's request id of the reset, for support."),
                     "reset_at" => computed(AttributeType::String, "When HostUp accepted the reset (ISO 8601)."),
                 },
-        ))
+        )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
         check(diags, &config);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        state: Self::State<'a>,
-        private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn read(&self, _diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         // A reset is an event, not an object HostUp keeps: nothing to read back.
-        Some((state, private_state))
+        Some(state)
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let mut s = proposed_state;
+        mut s: Self::State,
+    ) -> Option<Self::State> {
         check(diags, &s);
         for v in [
             &mut s.id,
@@ -135,18 +124,15 @@ impl Resource for VmSshResetResource {
         if diags.errors.is_empty() {
             restart_warning(diags, &s);
         }
-        Some((s, Value::Null))
+        Some(s)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        proposed_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        prior_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        prior_state: Self::State,
+        proposed_state: Self::State,
+    ) -> Option<(Self::State, &'static [&'static str])> {
         check(diags, &proposed_state);
         // Any change is a replacement, planned through plan_create; an unchanged reset keeps its
         // prior state.
@@ -158,48 +144,27 @@ impl Resource for VmSshResetResource {
         } else {
             proposed_state
         };
-        let replace = ["vmid", "key_ids", "triggers"]
-            .into_iter()
-            .map(AttributePath::new)
-            .collect();
-        Some((s, prior_private_state, replace))
+        Some((s, &["vmid", "key_ids", "triggers"]))
     }
 
-    async fn plan_destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        prior_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
-        Some(prior_private_state)
-    }
-
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        check(diags, &planned_state);
+    async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {
+        check(diags, &planned);
         if !diags.errors.is_empty() {
             return None;
         }
         let api = self.configured.api(diags)?;
-        let vmid = match planned_state.vmid {
+        let vmid = match planned.vmid {
             Value::Value(v) if v >= 1 => v as u64,
             _ => return None,
         };
-        let key_ids: Vec<String> = planned_state
+        let key_ids: Vec<String> = planned
             .key_ids
             .iter()
             .flatten()
             .filter_map(|k| known(k).map(str::to_string))
             .collect();
         match api.client.reset_vm_ssh_keys(vmid, &key_ids).await {
-            Ok(reply) => Some((planned_state.with_reply(vmid, reply), planned_private_state)),
+            Ok(reply) => Some(planned.with_reply(vmid, reply)),
             Err(e) => {
                 let mut what = format!("Could not reset the SSH keys of VM {vmid}");
                 if matches!(e.kind, crate::api::ErrorKind::Ambiguous) {
@@ -211,25 +176,7 @@ impl Resource for VmSshResetResource {
         }
     }
 
-    async fn update<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        planned_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some((planned_state, planned_private_state))
-    }
-
-    async fn destroy<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        _planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy(&self, _diags: &mut Diagnostics, _prior: Self::State) -> Option<()> {
         // Forgetting a reset changes nothing on the VM.
         Some(())
     }

@@ -1,15 +1,16 @@
 //! `hostup_vps_ssh_key`: exactly one VPS SSH key, found by `id`, `name` or `fingerprint`.
 
 use super::attributes as attr;
+use super::data_source_list::every_key;
 use super::state::VpsKeyObject;
 use crate::configured::Configured;
-use crate::tf::diagnostics::OrReport;
+use crate::tf::adapter::Data;
 use crate::tf::schema::{optional_computed, schema};
 use crate::tf::value::known;
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{ValueEmpty, ValueString};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::ValueString;
+use tf_provider::{AttributePath, Diagnostics};
 
 const SELECTORS: [&str; 3] = ["id", "name", "fingerprint"];
 
@@ -72,12 +73,11 @@ fn check(diags: &mut Diagnostics, config: &VpsKeyObject) {
 }
 
 #[async_trait]
-impl DataSource for VpsSshKeyDataSource {
-    type State<'a> = VpsKeyObject;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl Data for VpsSshKeyDataSource {
+    type State = VpsKeyObject;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
+    fn schema(&self) -> Schema {
+        schema(
             "Finds exactly one VPS SSH key of the account by `id`, `name` or `fingerprint`.",
             {
                 let mut attrs = attr::computed_attributes();
@@ -91,29 +91,16 @@ impl DataSource for VpsSshKeyDataSource {
                 }
                 attrs
             },
-        ))
+        )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
         check(diags, &config);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         check(diags, &config);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let api = self.configured.api(diags)?;
-        let all = api
-            .vps_keys()
-            .await
-            .or_report(diags, "Could not list VPS SSH keys")?;
+        let all = every_key(&self.configured, diags).await?;
         let (field, wanted) = selectors(&config)
             .into_iter()
             .find_map(|(n, v)| known(v).map(|s| (n, s.to_string())))?;

@@ -2,17 +2,20 @@
 
 use super::attributes::{self as attr, KEY_TYPES};
 use super::state::VpsKeyObject;
+use crate::api::models::VpsSshKey;
 use crate::configured::Configured;
 use crate::ssh_key::key_type_of;
+use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, optional, schema};
 use crate::tf::value::known;
 use async_trait::async_trait;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty, ValueList, ValueString};
-use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+use tf_provider::value::{Value, ValueList, ValueString};
+use tf_provider::{map, AttributePath, Diagnostics};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -74,13 +77,26 @@ fn check_key_type(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<String
     Some(normalized)
 }
 
-#[async_trait]
-impl DataSource for VpsSshKeysDataSource {
-    type State<'a> = VpsKeysState;
-    type ProviderMetaState<'a> = ValueEmpty;
+/// Every key of the account for a data source, unless the configuration has errors already.
+pub(super) async fn every_key(
+    configured: &Configured,
+    diags: &mut Diagnostics,
+) -> Option<Arc<Vec<VpsSshKey>>> {
+    if !diags.errors.is_empty() {
+        return None;
+    }
+    let api = configured.api(diags)?;
+    api.vps_keys()
+        .await
+        .or_report(diags, "Could not list VPS SSH keys")
+}
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
+#[async_trait]
+impl Data for VpsSshKeysDataSource {
+    type State = VpsKeysState;
+
+    fn schema(&self) -> Schema {
+        schema(
             "Lists the account's VPS SSH keys (every page of HostUp's inventory), optionally filtered.",
             map! {
                     "name_regex" => optional(AttributeType::String, "Keep only keys whose name matches this regular expression (Rust `regex` syntax; unanchored: use `^...$` for a whole-name match)."),
@@ -90,31 +106,18 @@ impl DataSource for VpsSshKeysDataSource {
                         &format!("The matching keys, in HostUp's order. Each has {}.", attr::names()),
                     ),
                 },
-        ))
+        )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
         compile(diags, &config.name_regex);
         check_key_type(diags, &config.key_type);
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
         let regex = compile(diags, &config.name_regex);
         let key_type = check_key_type(diags, &config.key_type);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let api = self.configured.api(diags)?;
-        let all = api
-            .vps_keys()
-            .await
-            .or_report(diags, "Could not list VPS SSH keys")?;
+        let all = every_key(&self.configured, diags).await?;
         let keys = all
             .iter()
             .map(VpsKeyObject::from_api)

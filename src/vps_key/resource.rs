@@ -12,6 +12,7 @@ use crate::api::create::Created;
 use crate::configured::Configured;
 use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
+use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
 use crate::tf::public_key::{check_public_key, keep_prior_key};
 use crate::tf::schema::{computed, required, schema};
@@ -19,8 +20,8 @@ use crate::tf::validate::{check_name, import_hint};
 use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::value::Value;
+use tf_provider::{map, AttributePath, Diagnostics};
 
 pub struct VpsSshKeyResource {
     configured: Configured,
@@ -73,13 +74,11 @@ async fn duplicate_error(diags: &mut Diagnostics, api: &Inventory, fingerprint: 
 }
 
 #[async_trait]
-impl Resource for VpsSshKeyResource {
-    type State<'a> = VpsKeyState;
-    type PrivateState<'a> = ValueEmpty;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl Managed for VpsSshKeyResource {
+    type State = VpsKeyState;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
+    fn schema(&self) -> Schema {
+        schema(
             "An account-level SSH key on HostUp, used when ordering, rebuilding or resetting VPS \
                      instances. Renaming updates the key in place; changing the key material replaces it.",
             map! {
@@ -98,29 +97,22 @@ impl Resource for VpsSshKeyResource {
                 "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
                 "created_at" => computed(AttributeType::String, attr::CREATED_AT),
             },
-        ))
+        )
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
         check_name(diags, &config.name, "name");
         check_public_key(diags, &config.public_key, "public_key");
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        state: Self::State<'a>,
-        private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let Some(id) = known(&state.id).map(str::to_string) else {
-            return Some((state, private_state));
+            return Some(state);
         };
         // On any failure the prior state is returned with the error: returning nothing would
         // make Terraform forget the key.
         let Some(api) = self.configured.api(diags) else {
-            return Some((state, private_state));
+            return Some(state);
         };
         match api.find_vps_key(&id).await {
             Ok(Some(k)) => {
@@ -136,7 +128,7 @@ impl Resource for VpsSshKeyResource {
                 if k.created_at.is_some() {
                     s.created_at = fresh.created_at;
                 }
-                Some((s, private_state))
+                Some(s)
             }
             Ok(None) => {
                 diags.root_warning(
@@ -148,35 +140,29 @@ impl Resource for VpsSshKeyResource {
             }
             Err(e) => {
                 api_error(diags, &format!("Could not read SSH key {id}"), &e);
-                Some((state, private_state))
+                Some(state)
             }
         }
     }
 
-    async fn plan_create<'a>(
+    async fn plan_create(
         &self,
         diags: &mut Diagnostics,
-        proposed_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let mut s = proposed_state;
+        mut s: Self::State,
+    ) -> Option<Self::State> {
         check_name(diags, &s.name, "name");
         s.id = Value::Unknown;
         s.created_at = Value::Unknown;
         derive_from_key(diags, &mut s);
-        Some((s, Value::Null))
+        Some(s)
     }
 
-    async fn plan_update<'a>(
+    async fn plan_update(
         &self,
         diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        proposed_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        prior_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        prior_state: Self::State,
+        proposed_state: Self::State,
+    ) -> Option<(Self::State, &'static [&'static str])> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
         let unchanged_key = keep_prior_key(&prior_state.public_key, &mut s.public_key);
@@ -195,40 +181,22 @@ impl Resource for VpsSshKeyResource {
                 gate::check(diags, &api, id, Action::Rename).await;
             }
         }
-        Some((
-            s,
-            prior_private_state,
-            vec![AttributePath::new("public_key")],
-        ))
+        Some((s, &["public_key"]))
     }
 
-    async fn plan_destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        prior_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::PrivateState<'a>> {
+    async fn plan_destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) {
         if let (Some(api), Some(id)) = (self.configured.try_api(), known(&prior_state.id)) {
             gate::check(diags, &api, id, Action::Delete).await;
         }
-        Some(prior_private_state)
     }
 
-    async fn create<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        planned_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {
         let api = self.configured.api(diags)?;
-        let name = known(&planned_state.name)?.to_string();
-        let key = check_public_key(diags, &planned_state.public_key, "public_key")?;
+        let name = known(&planned.name)?.to_string();
+        let key = check_public_key(diags, &planned.public_key, "public_key")?;
         let fingerprint = key.fingerprint();
         // Send the key line without the surrounding whitespace of file().
-        let sent = known(&planned_state.public_key)?.trim().to_string();
+        let sent = known(&planned.public_key)?.trim().to_string();
         let created = api.create_vps_key(&name, &sent, &fingerprint).await;
         let (created, adopted) = match created {
             Ok(Created::New(k)) => (k, false),
@@ -242,7 +210,7 @@ impl Resource for VpsSshKeyResource {
                 return None;
             }
         };
-        let mut s = planned_state;
+        let mut s = planned;
         s.id = string(&created.id);
         s.fingerprint = string(fingerprint);
         s.key_type = string(key.key_type());
@@ -263,20 +231,17 @@ impl Resource for VpsSshKeyResource {
                 );
             }
         }
-        Some((s, planned_private_state))
+        Some(s)
     }
 
-    async fn update<'a>(
+    async fn update(
         &self,
         diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        planned_state: Self::State<'a>,
-        _config_state: Self::State<'a>,
-        planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        prior_state: Self::State,
+        planned_state: Self::State,
+    ) -> Option<Self::State> {
         if planned_state.name == prior_state.name {
-            return Some((planned_state, planned_private_state));
+            return Some(planned_state);
         }
         let api = self.configured.api(diags)?;
         let id = known(&prior_state.id)?.to_string();
@@ -286,16 +251,10 @@ impl Resource for VpsSshKeyResource {
             &format!("Could not rename SSH key {id}"),
             "name",
         )?;
-        Some((planned_state, planned_private_state))
+        Some(planned_state)
     }
 
-    async fn destroy<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        prior_state: Self::State<'a>,
-        _planned_private_state: Self::PrivateState<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    async fn destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) -> Option<()> {
         let api = self.configured.api(diags)?;
         let id = known(&prior_state.id)?.to_string();
         // Terraform 1.0 does not plan destroys through the provider, so the gate is checked here
@@ -310,11 +269,7 @@ impl Resource for VpsSshKeyResource {
             .or_report(diags, &format!("Could not delete SSH key {id}"))
     }
 
-    async fn import<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        id: String,
-    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+    async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
         let id = id.trim().to_string();
         if id.is_empty() || id.contains('/') || id.chars().any(char::is_whitespace) {
             diags.root_error(
@@ -332,7 +287,7 @@ impl Resource for VpsSshKeyResource {
             .await
             .or_report(diags, &format!("Could not import SSH key {id}"))?;
         match found {
-            Some(k) => Some((VpsKeyState::from_api(&k), Value::Null)),
+            Some(k) => Some(VpsKeyState::from_api(&k)),
             None => {
                 diags.root_error(
                     "SSH key not found",
