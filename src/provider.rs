@@ -8,6 +8,7 @@ use crate::duration::parse_duration;
 use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
 use crate::inventory::Inventory;
 use crate::tf::adapter::Adapter;
+use crate::tf::number::Number;
 use crate::tf::schema::{optional, schema, sensitive};
 use crate::tf::value::known;
 use crate::vm_reset::VmSshResetResource;
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Duration;
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueEmpty, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
 pub const ENV_API_KEY: &str = "HOSTUP_API_KEY";
@@ -42,7 +43,7 @@ pub struct HostupProvider {
 pub struct ProviderConfig {
     pub api_key: ValueString<'static>,
     pub endpoint: ValueString<'static>,
-    pub max_retries: ValueNumber,
+    pub max_retries: Value<Number>,
     pub request_timeout: ValueString<'static>,
     pub retry_deadline: ValueString<'static>,
 }
@@ -63,6 +64,8 @@ impl HostupProvider {
                     ),
                     AttributePath::new("api_key"),
                 );
+            } else if let Some(msg) = api_key_problem("`api_key`", key) {
+                diags.error("Invalid API key", msg, AttributePath::new("api_key"));
             }
         }
         if let Some(ep) = known(&config.endpoint) {
@@ -70,11 +73,11 @@ impl HostupProvider {
                 diags.error("Invalid endpoint", msg, AttributePath::new("endpoint"));
             }
         }
-        if let Value::Value(n) = config.max_retries {
-            if !(0..=MAX_MAX_RETRIES).contains(&n) {
+        if let Value::Value(n) = &config.max_retries {
+            if let Err(msg) = n.whole_in("max_retries", 0..=MAX_MAX_RETRIES) {
                 diags.error(
                     "Invalid max_retries",
-                    format!("`max_retries` is {n}; it must be between 0 and {MAX_MAX_RETRIES}."),
+                    msg,
                     AttributePath::new("max_retries"),
                 );
             }
@@ -100,7 +103,7 @@ impl HostupProvider {
         diags: &mut Diagnostics,
         config: &ProviderConfig,
     ) -> Option<(RetryPolicy, Duration)> {
-        let retries = match config.max_retries {
+        let retries = match &config.max_retries {
             Value::Value(n) => Some(n.to_string()),
             _ => None,
         };
@@ -143,6 +146,17 @@ impl HostupProvider {
         };
         Some((policy, timeout))
     }
+}
+
+/// Why an API key cannot be sent in a header: a control character inside it (a newline in the
+/// middle of a pasted key, a NUL). Surrounding whitespace is trimmed, not refused.
+fn api_key_problem(origin: &str, key: &str) -> Option<String> {
+    let at = key.trim().chars().position(char::is_control)?;
+    Some(format!(
+        "{origin} contains a control character (such as a newline or tab) at position {}: an API key \
+         is one line of printable characters. Check how it is read, e.g. trimspace(file(\"token\")).",
+        at + 1
+    ))
 }
 
 /// A setting's value and where it came from, for error messages.
@@ -239,7 +253,14 @@ impl Provider for HostupProvider {
             ENV_API_KEY,
             None,
         ) {
-            Some(k) => k.value,
+            // A key read with file() ends in a newline: surrounding whitespace is never part of it.
+            Some(k) => match api_key_problem(k.origin, &k.value) {
+                None => k.value.trim().to_string(),
+                Some(msg) => {
+                    diags.root_error("Invalid API key", msg);
+                    return Some(());
+                }
+            },
             None => {
                 diags.root_error(
                     "No HostUp API key",

@@ -53,6 +53,11 @@ pub enum KeyError {
     TypeMismatch { declared: String, encoded: String },
     Truncated,
     TrailingData,
+    PemPublicKey,
+    ByteOrderMark,
+    ControlCharacter,
+    CurveMismatch { declared: String, encoded: String },
+    BadPoint { curve: String, len: usize },
 }
 
 impl fmt::Display for KeyError {
@@ -121,6 +126,37 @@ impl fmt::Display for KeyError {
                 f,
                 "The key data has extra bytes after the key. Copy the line of the .pub file again."
             ),
+            KeyError::PemPublicKey => write!(
+                f,
+                "This is a PEM public key (\"-----BEGIN PUBLIC KEY-----\", as OpenSSL and \
+                 `ssh-keygen -e -m PKCS8` write it), not the one-line OpenSSH format HostUp takes. \
+                 Convert it with: ssh-keygen -i -m PKCS8 -f <file> (for \"BEGIN RSA PUBLIC KEY\": \
+                 -m PEM)."
+            ),
+            KeyError::ByteOrderMark => write!(
+                f,
+                "The value starts with a UTF-8 byte order mark, an invisible character some editors \
+                 put at the start of a file. Save the .pub file without it, or strip it with \
+                 trimprefix(file(\"key.pub\"), \"\\ufeff\")."
+            ),
+            KeyError::ControlCharacter => write!(
+                f,
+                "The key line contains a control character (such as NUL, a tab inside the comment or \
+                 an escape sequence). An OpenSSH public key line is printable text: copy the line of \
+                 the .pub file again."
+            ),
+            KeyError::CurveMismatch { declared, encoded } => write!(
+                f,
+                "The line says \"{}\" but the key data is on the curve \"{}\". The type word and \
+                 the key data come from different keys.",
+                printable(declared),
+                printable(encoded)
+            ),
+            KeyError::BadPoint { curve, len } => write!(
+                f,
+                "The key data holds a {len}-byte point, which is not a valid {curve} public key. \
+                 Copy the whole line of the .pub file again."
+            ),
         }
     }
 }
@@ -145,6 +181,14 @@ impl PublicKey {
         if line.is_empty() {
             return Err(KeyError::Empty);
         }
+        if line.starts_with('\u{feff}') {
+            return Err(KeyError::ByteOrderMark);
+        }
+        if line.starts_with("-----BEGIN PUBLIC KEY-----")
+            || line.starts_with("-----BEGIN RSA PUBLIC KEY-----")
+        {
+            return Err(KeyError::PemPublicKey);
+        }
         if looks_private(line) {
             return Err(KeyError::PrivateKey);
         }
@@ -156,6 +200,10 @@ impl PublicKey {
         }
         if line.contains('\n') || line.contains('\r') {
             return Err(KeyError::MultipleLines);
+        }
+        // Tabs may separate the fields; no other control character belongs in a key line.
+        if line.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(KeyError::ControlCharacter);
         }
         let mut parts = line.splitn(3, [' ', '\t']);
         let algorithm = parts.next().unwrap_or_default();
@@ -335,14 +383,29 @@ fn check_blob(algorithm: &str, blob: &[u8]) -> Result<u32, KeyError> {
         _ => {
             // ecdsa-sha2-<curve> and sk-ecdsa-sha2-<curve>@openssh.com
             let curve = r.string()?;
-            let bits = match curve {
-                b"nistp256" => 256,
-                b"nistp384" => 384,
-                b"nistp521" => 521,
+            let (bits, field_bytes) = match curve {
+                b"nistp256" => (256, 32),
+                b"nistp384" => (384, 48),
+                b"nistp521" => (521, 66),
                 _ => return Err(KeyError::Truncated),
             };
-            if r.string()?.is_empty() {
-                return Err(KeyError::Truncated);
+            let declared = algorithm
+                .trim_start_matches("sk-")
+                .trim_start_matches("ecdsa-sha2-")
+                .trim_end_matches("@openssh.com");
+            if declared.as_bytes() != curve {
+                return Err(KeyError::CurveMismatch {
+                    declared: algorithm.to_string(),
+                    encoded: String::from_utf8_lossy(curve).into_owned(),
+                });
+            }
+            // An uncompressed point (0x04, x, y), as OpenSSH writes it.
+            let point = r.string()?;
+            if point.len() != 1 + 2 * field_bytes || point[0] != 4 {
+                return Err(KeyError::BadPoint {
+                    curve: declared.to_string(),
+                    len: point.len(),
+                });
             }
             if algorithm.starts_with("sk-") {
                 r.string()?;

@@ -4,13 +4,14 @@
 
 use super::errors::{ApiError, ErrorKind};
 use super::models::*;
-use super::retry::{backoff, retryable, Repeat, RetryPolicy};
+use super::retry::{backoff, retryable, Outage, Repeat, RetryPolicy};
 use super::transport::{self, Auth, Request, Secret};
 use crate::log;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The largest page the inventory allows; fewer pages mean fewer requests.
@@ -31,6 +32,7 @@ pub struct ClientConfig {
 pub struct Client {
     http: reqwest::Client,
     cfg: ClientConfig,
+    outage: Arc<Outage>,
 }
 
 impl Client {
@@ -43,7 +45,11 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("could not set up the HTTP client: {e}"))?;
-        Ok(Client { http, cfg })
+        Ok(Client {
+            http,
+            cfg,
+            outage: Arc::default(),
+        })
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -69,7 +75,7 @@ impl Client {
     }
 
     /// Send one logical request, retrying as the policy allows; `None` for a reply without body.
-    async fn call<T: DeserializeOwned>(
+    async fn call<T: DeserializeOwned + Contract>(
         &self,
         req: Request,
         repeat: Repeat,
@@ -83,15 +89,36 @@ impl Client {
             if crate::cancel::is_cancelled() {
                 return Err(cancelled_error(&req, attempt - 1));
             }
+            let window = policy.unreachable_window();
+            if let Err(why) = self.outage.remaining(window) {
+                return Err(ApiError::new(
+                    ErrorKind::NotSent,
+                    req.method(),
+                    req.path(),
+                    why,
+                ));
+            }
             let failed = match transport::attempt(&self.http, key, &req, attempt).await {
-                Ok(reply) => return Ok(reply),
+                Ok(reply) => {
+                    self.outage.reached();
+                    return Ok(reply);
+                }
                 Err(f) => f,
             };
             let err = failed.error.redact(key.expose());
+            let mut delay = backoff(policy, attempt, failed.wait);
+            if err.kind == ErrorKind::NotSent {
+                self.outage.unreachable(&err.detail);
+                // Wake at the latest when the shared window closes, to give up with the others.
+                if let Ok(Some(left)) = self.outage.remaining(window) {
+                    delay = delay.min(left);
+                }
+            } else if err.status.is_some() {
+                self.outage.reached();
+            }
             if !retryable(&err, repeat) || attempt > policy.max_retries {
                 return Err(err);
             }
-            let delay = backoff(policy, attempt, failed.wait);
             log::warn(
                 "retrying HostUp API call",
                 &[
@@ -144,7 +171,7 @@ impl Client {
     }
 
     /// A request that must answer with a JSON body.
-    async fn json<B: Serialize, T: DeserializeOwned>(
+    async fn json<B: Serialize, T: DeserializeOwned + Contract>(
         &self,
         method: Method,
         url: Url,
@@ -159,13 +186,17 @@ impl Client {
             .ok_or_else(|| empty_reply(&m, &path))
     }
 
-    async fn get<T: DeserializeOwned>(&self, url: Url, auth: Auth) -> Result<T, ApiError> {
+    async fn get<T: DeserializeOwned + Contract>(
+        &self,
+        url: Url,
+        auth: Auth,
+    ) -> Result<T, ApiError> {
         self.json::<(), T>(Method::GET, url, auth, Repeat::Safe, None)
             .await
     }
 
     /// POST creates or acts: never resent when it may have been carried out.
-    async fn post<B: Serialize, T: DeserializeOwned>(
+    async fn post<B: Serialize, T: DeserializeOwned + Contract>(
         &self,
         url: Url,
         auth: Auth,
@@ -182,7 +213,7 @@ impl Client {
     }
 
     /// PATCH sets a value: sending it twice has the same effect as once.
-    async fn patch<B: Serialize, T: DeserializeOwned>(
+    async fn patch<B: Serialize, T: DeserializeOwned + Contract>(
         &self,
         url: Url,
         auth: Auth,
@@ -315,7 +346,25 @@ impl Client {
             key_ids: key_ids.to_vec(),
         };
         let url = self.url(&["api", "vm", &vmid.to_string(), "reset-ssh-keys"]);
-        self.post(url, Auth::ApiKeyHeader, &body).await
+        let path = url.path().to_string();
+        let reply: ResetVmKeysReply = self.post(url, Auth::ApiKeyHeader, &body).await?;
+        if reply.success && reply.data.success {
+            return Ok(reply);
+        }
+        // An action is done only when HostUp says so at both levels of its envelope.
+        let mut e = ApiError::new(
+            ErrorKind::Rejected,
+            "POST",
+            &path,
+            format!(
+                "HostUp answered with success: false: {}",
+                Some(reply.data.message.as_str())
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or("no message given")
+            ),
+        );
+        e.request_id = Some(reply.request_id).filter(|r| !r.is_empty());
+        Err(e)
     }
 }
 

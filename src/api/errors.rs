@@ -15,6 +15,8 @@ pub enum ErrorKind {
     Ambiguous,
     /// The server answered 2xx but the body is not what the contract says.
     Decode,
+    /// The server answered 2xx with `success: false`: the operation was not carried out.
+    Rejected,
     /// Terraform is stopping (Ctrl-C).
     Cancelled,
 }
@@ -91,17 +93,31 @@ impl ApiError {
 
     /// A one-line summary for a diagnostic's summary field.
     pub fn summary(&self) -> String {
-        match (self.status, self.code.as_deref()) {
-            (Some(s), Some(c)) => format!("HostUp API error {s} ({c})"),
-            (Some(s), None) => format!("HostUp API error {s}"),
-            _ => match self.kind {
-                ErrorKind::NotSent => "Could not reach the HostUp API".to_string(),
-                ErrorKind::Ambiguous => "No reply from the HostUp API".to_string(),
-                ErrorKind::Decode => "Unexpected reply from the HostUp API".to_string(),
-                ErrorKind::Cancelled => "Interrupted".to_string(),
-                ErrorKind::Status => "HostUp API error".to_string(),
-            },
+        match (self.kind, self.status, self.code.as_deref()) {
+            (ErrorKind::Decode, Some(s), _) => {
+                format!("HostUp answered {s} but the reply is not what the API documents")
+            }
+            (ErrorKind::Decode, None, _) => "Unexpected reply from the HostUp API".to_string(),
+            (ErrorKind::Rejected, ..) => "HostUp reported that the operation failed".to_string(),
+            (_, Some(s), Some(c)) => format!("HostUp API error {s} ({c})"),
+            (_, Some(s), None) => format!("HostUp API error {s}"),
+            (ErrorKind::NotSent, ..) => "Could not reach the HostUp API".to_string(),
+            (ErrorKind::Ambiguous, ..) => "No reply from the HostUp API".to_string(),
+            (ErrorKind::Cancelled, ..) => "Interrupted".to_string(),
+            (ErrorKind::Status, ..) => "HostUp API error".to_string(),
         }
+    }
+
+    /// A 2xx reply whose body breaks the contract (`what` says how), e.g. a list without `data`.
+    pub fn contract(method: &str, path: &str, status: u16, what: impl fmt::Display) -> Self {
+        let mut e = ApiError::new(
+            ErrorKind::Decode,
+            method,
+            path,
+            format!("the reply does not match the API contract: {what}"),
+        );
+        e.status = Some(status);
+        e
     }
 
     /// Remove a secret from every text field, in case a server echoes it back.

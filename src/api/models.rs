@@ -97,17 +97,41 @@ impl VpsSshKey {
     }
 }
 
-/// One page of `GET /api/v2/ssh-keys`.
+/// One page of `GET /api/v2/ssh-keys`. `data` and `hasMore` are required: a page without them
+/// is not an empty inventory, and only a complete read may say that a key is gone.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VpsKeyPage {
-    #[serde(default)]
     pub data: Vec<VpsSshKey>,
-    #[serde(default)]
     pub has_more: bool,
     #[serde(default)]
     pub next_cursor: Option<String>,
 }
+
+/// What a decoded 2xx reply must satisfy beyond its shape; a breach is reported as a reply that
+/// does not match the API contract.
+pub trait Contract {
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl Contract for VpsKeyPage {
+    fn check(&self) -> Result<(), String> {
+        match self.next_cursor.as_deref() {
+            None | Some("") if self.has_more => {
+                Err("`hasMore` is true but there is no `nextCursor` to the next page".to_string())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Contract for VpsSshKey {}
+impl Contract for HostingKeyList {}
+impl Contract for ImportedHostingKey {}
+impl Contract for ResetVmKeysReply {}
+impl Contract for serde_json::Value {}
 
 /// Body of the (inferred) `POST /api/v2/ssh-keys`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,19 +176,17 @@ impl HostingSshKey {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostingActions {
-    #[serde(default)]
     pub can_add: ActionGate,
 }
 
-/// `GET /api/v2/shared-hosting/{accountId}/ssh-keys`.
+/// `GET /api/v2/shared-hosting/{accountId}/ssh-keys`. `sshKeys` and `actions` are required: a
+/// reply without them says nothing about which keys are there or whether one may be added.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostingKeyList {
-    #[serde(default)]
     pub ssh_keys: Vec<HostingSshKey>,
     #[serde(default)]
     pub ssh_command: Option<String>,
-    #[serde(default)]
     pub actions: HostingActions,
 }
 

@@ -3,7 +3,8 @@
 
 use super::errors::{ApiError, ErrorKind};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Whether a request may be sent again after a failure whose outcome is unknown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,59 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(20),
             deadline: Duration::from_secs(300),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// How long the API may stay unreachable before every call gives up: the waits one call
+    /// would make through all its retries, at most the deadline.
+    pub fn unreachable_window(&self) -> Duration {
+        let waits = (1..=self.max_retries)
+            .map(|attempt| {
+                self.base_delay
+                    .saturating_mul(1u32 << (attempt - 1).min(16))
+                    .min(self.max_delay)
+            })
+            .fold(Duration::ZERO, |a, b| a.saturating_add(b));
+        waits.min(self.deadline)
+    }
+}
+
+/// Whether the API is unreachable, shared by every call of the provider process: calls waiting
+/// on a dead API share one retry window instead of each starting its own (20 creates behind
+/// Terraform's parallelism of 10 would otherwise wait two windows).
+#[derive(Default, Debug)]
+pub struct Outage(Mutex<Option<(Instant, String)>>);
+
+impl Outage {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(Instant, String)>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A request could not reach the API; `why` is kept from the first such failure.
+    pub fn unreachable(&self, why: &str) {
+        self.lock()
+            .get_or_insert_with(|| (Instant::now(), why.to_string()));
+    }
+
+    /// The API answered (whatever it said).
+    pub fn reached(&self) {
+        *self.lock() = None;
+    }
+
+    /// Time left of the window, or, once it is over, the reason every call now fails with.
+    pub fn remaining(&self, window: Duration) -> Result<Option<Duration>, String> {
+        match &*self.lock() {
+            None => Ok(None),
+            Some((since, why)) => match window.checked_sub(since.elapsed()) {
+                Some(left) if !left.is_zero() => Ok(Some(left)),
+                _ => Err(format!(
+                    "the HostUp API has been unreachable for {}s, the retry window of this run, so \
+                     every pending call gives up ({why})",
+                    window.as_secs()
+                )),
+            },
         }
     }
 }

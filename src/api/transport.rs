@@ -2,6 +2,7 @@
 //! decoded body or an [`ApiError`]. Retrying is [`super::retry`]'s business, not this one's.
 
 use super::errors::{ApiError, ErrorKind};
+use super::models::Contract;
 use crate::log;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use reqwest::{Method, Url};
@@ -63,7 +64,7 @@ pub struct Failed {
 }
 
 /// Send `req` once. A 2xx reply is decoded (204 or an empty body is `None`).
-pub async fn attempt<T: DeserializeOwned>(
+pub async fn attempt<T: DeserializeOwned + Contract>(
     http: &reqwest::Client,
     key: &Secret,
     req: &Request,
@@ -164,7 +165,7 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Decode a 2xx reply. 204 or an empty body is `None`.
-fn decode<T: DeserializeOwned>(
+fn decode<T: DeserializeOwned + Contract>(
     method: &str,
     path: &str,
     status: u16,
@@ -174,7 +175,7 @@ fn decode<T: DeserializeOwned>(
     if status == 204 || bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(None);
     }
-    serde_json::from_slice(bytes).map(Some).map_err(|e| {
+    let decoded: T = serde_json::from_slice(bytes).map_err(|e| {
         let ct = header_str(headers, CONTENT_TYPE.as_str()).unwrap_or("");
         let mut err = ApiError::from_reply(
             method,
@@ -186,11 +187,29 @@ fn decode<T: DeserializeOwned>(
         );
         err.kind = ErrorKind::Decode;
         err.code = None;
-        if ct.contains("json") {
-            err.detail = format!("the {status} reply does not match the API contract: {e}");
+        if ct.contains("json") || e.is_data() {
+            err.detail = format!(
+                "the reply does not match the API contract: {}",
+                without_position(&e)
+            );
         }
         err
-    })
+    })?;
+    decoded.check().map_err(|what| {
+        let mut err = ApiError::contract(method, path, status, what);
+        err.request_id = header_str(headers, "x-request-id").map(str::to_string);
+        err
+    })?;
+    Ok(Some(decoded))
+}
+
+/// serde's message without " at line 1 column 2", which means nothing to a user.
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 /// Transport error text without URLs (which would be noise) and never with headers.

@@ -7,6 +7,7 @@ use crate::configured::Configured;
 use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, required, schema};
+use crate::tf::validate::check_not_null;
 use crate::tf::value::{known, opt_string};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,7 @@ impl Data for HostingSshKeysDataSource {
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
+        check_not_null(diags, "account_id", &config.account_id);
         check_account_id(diags, &config.account_id);
     }
 

@@ -9,12 +9,12 @@ use super::state::HostingKeyState;
 use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::configured::Configured;
 use crate::inventory::Inventory;
-use crate::ssh_key::same_key;
+use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
-use crate::tf::diagnostics::{api_error, OrReport};
+use crate::tf::diagnostics::api_error;
 use crate::tf::public_key::{check_public_key, keep_prior_key};
 use crate::tf::schema::{computed, required, schema};
-use crate::tf::validate::{check_name, import_hint};
+use crate::tf::validate::{check_name, check_not_null, import_hint};
 use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -48,6 +48,30 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
         s.key_type = string(k.algorithm());
         s.bits = Value::Value(k.bits() as i64);
         s.comment = opt_string(k.comment().map(str::to_string));
+    }
+}
+
+/// A 404 that is HostUp's own answer (a problem document with a code), not a proxy's page.
+fn account_gone(e: &crate::api::ApiError) -> bool {
+    e.is_not_found() && e.code.is_some()
+}
+
+/// How to stop managing a key that Terraform cannot remove.
+pub fn stop_managing_hint() -> String {
+    format!(
+        "To stop managing it without removing it, run\n\n  terraform state rm {TYPE_NAME}.<name>\n\nor, \
+         with Terraform 1.7 or later, replace the resource block with\n\n  removed {{\n    from = \
+         {TYPE_NAME}.<name>\n    lifecycle {{\n      destroy = false\n    }}\n  }}"
+    )
+}
+
+/// The prior state has no key material (imported from a list that omitted it) but a fingerprint,
+/// and the configured key has that fingerprint.
+fn known_by_fingerprint(prior: &HostingKeyState, proposed: &HostingKeyState) -> bool {
+    let configured = known(&proposed.public_key).and_then(|k| PublicKey::parse(k).ok());
+    match (configured, known(&prior.fingerprint)) {
+        (Some(k), Some(fp)) => prior.public_key.is_null() && k.fingerprint() == fp,
+        _ => false,
     }
 }
 
@@ -107,6 +131,19 @@ async fn list(
     }
 }
 
+/// Refuse when the account's `canAdd` gate is closed. `when` says what was (not) done.
+fn gate_closed(diags: &mut Diagnostics, account: &str, list: &HostingKeyList, when: &str) -> bool {
+    let gate = &list.actions.can_add;
+    if !gate.allowed {
+        diags.error(
+            "HostUp does not allow adding SSH keys to this hosting account now",
+            format!("Hosting account {account} does not accept new SSH keys: {gate}. {when}"),
+            AttributePath::new("account_id"),
+        );
+    }
+    !gate.allowed
+}
+
 #[async_trait]
 impl Managed for HostingSshKeyResource {
     type State = HostingKeyState;
@@ -134,6 +171,9 @@ impl Managed for HostingSshKeyResource {
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
+        check_not_null(diags, "account_id", &config.account_id);
+        check_not_null(diags, "name", &config.name);
+        check_not_null(diags, "public_key", &config.public_key);
         check_name(diags, &config.name, "name");
         check_public_key(diags, &config.public_key, "public_key");
         check_account_id(diags, &config.account_id);
@@ -149,9 +189,27 @@ impl Managed for HostingSshKeyResource {
         let Some(api) = self.configured.api(diags) else {
             return Some(state);
         };
-        // An account that is gone is an error, not a silent removal: the keys may still exist.
-        let Some(list) = list(diags, &api, &account).await else {
-            return Some(state);
+        // Only a complete list may say that the key is gone. An account HostUp says does not exist
+        // keeps the key in the state with a warning, so that destroying it still works.
+        let list = match api.hosting_keys(&account).await {
+            Ok(l) => l,
+            Err(e) if account_gone(&e) => {
+                diags.root_warning(
+                    format!("Hosting account {account} does not exist on HostUp"),
+                    format!(
+                        "HostUp answered that account {account} does not exist ({e}). SSH key {id} is kept \
+                         in the state: if the account was closed, its keys went with it and destroying \
+                         this resource (or removing it from the configuration) only forgets it. If this is \
+                         unexpected, check account_id and the API key."
+                    ),
+                );
+                return Some(state);
+            }
+            Err(e) => {
+                let what = format!("Could not list the SSH keys of hosting account {account}");
+                api_error(diags, &what, &e);
+                return Some(state);
+            }
         };
         match list.ssh_keys.iter().find(|k| k.id == id) {
             Some(k) => {
@@ -194,6 +252,15 @@ impl Managed for HostingSshKeyResource {
         s.id = Value::Unknown;
         s.authorized = Value::Unknown;
         derive_from_key(diags, &mut s);
+        // This runs for creates and for the new half of a replacement: a closed canAdd gate must
+        // stop the plan before anything is destroyed.
+        if let (Some(api), Some(account)) = (self.configured.try_api(), known(&s.account_id)) {
+            let current = list(diags, &api, account).await?;
+            let when = "Nothing will be changed; plan again once HostUp accepts keys.";
+            if gate_closed(diags, account, &current, when) {
+                return None;
+            }
+        }
         Some(s)
     }
 
@@ -205,7 +272,12 @@ impl Managed for HostingSshKeyResource {
     ) -> Option<(Self::State, &'static [&'static str])> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
-        if keep_prior_key(&prior_state.public_key, &mut s.public_key) {
+        if known_by_fingerprint(&prior_state, &s) {
+            // Imported without key material (HostUp's list may omit it): the key in the
+            // configuration is the same key, so nothing changes.
+            s.public_key = prior_state.public_key.clone();
+        }
+        if keep_prior_key(&prior_state.public_key, &mut s.public_key) || s.public_key.is_null() {
             s.fingerprint = prior_state.fingerprint.clone();
             s.key_type = prior_state.key_type.clone();
             s.bits = prior_state.bits;
@@ -232,15 +304,7 @@ impl Managed for HostingSshKeyResource {
 
         // HostUp asks callers to check the canAdd gate before importing.
         let current = list(diags, &api, &account).await?;
-        let gate = &current.actions.can_add;
-        if !gate.allowed {
-            diags.error(
-                "HostUp does not allow adding SSH keys to this hosting account now",
-                format!(
-                    "Hosting account {account} does not accept new SSH keys: {gate}. Nothing was sent."
-                ),
-                AttributePath::new("account_id"),
-            );
+        if gate_closed(diags, &account, &current, "No import request was sent.") {
             return None;
         }
         if let Some(k) = current
@@ -281,10 +345,15 @@ impl Managed for HostingSshKeyResource {
         let api = self.configured.api(diags)?;
         let account = known(&prior_state.account_id)?.to_string();
         let id = known(&prior_state.id)?.to_string();
-        api.delete_hosting_key(&account, &id).await.or_report(
-            diags,
-            &format!("Could not remove SSH key {id} from hosting account {account}"),
-        )
+        match api.delete_hosting_key(&account, &id).await {
+            Ok(()) => Some(()),
+            Err(e) => {
+                let what = format!("Could not remove SSH key {id} from hosting account {account}");
+                api_error(diags, &what, &e);
+                diags.root_warning("The key stays in the state", stop_managing_hint());
+                None
+            }
+        }
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {

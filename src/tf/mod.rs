@@ -5,6 +5,7 @@
 
 pub mod adapter;
 pub mod diagnostics;
+pub mod number;
 pub mod public_key;
 pub mod schema;
 pub mod validate;

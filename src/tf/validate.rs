@@ -3,7 +3,7 @@
 
 use super::value::known;
 use crate::api::models::MAX_NAME_LEN;
-use tf_provider::value::ValueString;
+use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// Check a key name: not blank, no control characters, not too long, no outer whitespace.
@@ -35,4 +35,20 @@ pub fn check_name(diags: &mut Diagnostics, value: &ValueString<'_>, path: &str) 
 /// The text that tells a user how to adopt an existing object instead of creating it.
 pub fn import_hint(type_name: &str, import_id: &str) -> String {
     format!("  terraform import {type_name}.<name> {import_id}")
+}
+
+/// Terraform passes `attr = null` for a required argument on to the provider (it then looks set);
+/// refuse it at validate time, on the attribute, before anything is planned or sent.
+pub fn check_not_null<T>(diags: &mut Diagnostics, attr: &str, value: &Value<T>) {
+    if value.is_null() {
+        diags.error(
+            "Missing required argument",
+            format!(
+                "`{attr}` is null, but it is required. Set it to a value; a null here usually comes \
+                 from a variable or an expression that evaluated to null (or from generated \
+                 configuration where HostUp did not report the value)."
+            ),
+            AttributePath::new(attr.to_string()),
+        );
+    }
 }

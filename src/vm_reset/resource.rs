@@ -3,11 +3,12 @@
 //! new resource, so a changed `triggers` value runs the reset again; reading and destroying make no
 //! request.
 
-use super::state::VmResetState;
+use super::state::{same_triggers, VmResetState};
 use crate::configured::Configured;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
 use crate::tf::schema::{computed, optional, required, schema};
+use crate::tf::validate::check_not_null;
 use crate::tf::value::known;
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
@@ -26,17 +27,22 @@ impl VmSshResetResource {
     }
 }
 
-/// Refuse a `vmid` below 1 and an empty or blank `key_ids`; unknown values pass until known.
-fn check(diags: &mut Diagnostics, s: &VmResetState) {
-    if let Value::Value(v) = s.vmid {
-        if v < 1 {
-            diags.error(
-                "Invalid vmid",
-                format!("`vmid` is {v}; HostUp VM ids are integers from 1 (e.g. 10000)."),
-                AttributePath::new("vmid"),
-            );
-        }
-    }
+/// Refuse a null or non-positive `vmid` and a null, empty or blank `key_ids`; unknown values pass
+/// until known. Returns the vmid when it is known and valid.
+fn check(diags: &mut Diagnostics, s: &VmResetState) -> Option<u64> {
+    check_not_null(diags, "vmid", &s.vmid);
+    check_not_null(diags, "key_ids", &s.key_ids);
+    let vmid = match &s.vmid {
+        Value::Value(v) => match v.whole_in("vmid", 1..=i64::MAX) {
+            Ok(v) => Some(v as u64),
+            Err(msg) => {
+                let msg = format!("{msg} HostUp VM ids are integers from 1, e.g. 10000.");
+                diags.error("Invalid vmid", msg, AttributePath::new("vmid"));
+                None
+            }
+        },
+        _ => None,
+    };
     if let Value::Value(ids) = &s.key_ids {
         if ids.is_empty() {
             diags.error(
@@ -57,10 +63,11 @@ fn check(diags: &mut Diagnostics, s: &VmResetState) {
             );
         }
     }
+    vmid
 }
 
 fn restart_warning(diags: &mut Diagnostics, s: &VmResetState) {
-    let vm = match s.vmid {
+    let vm = match &s.vmid {
         Value::Value(v) => format!("VM {v}"),
         _ => "the VM".to_string(),
     };
@@ -138,7 +145,7 @@ impl Managed for VmSshResetResource {
         // prior state.
         let s = if proposed_state.vmid == prior_state.vmid
             && proposed_state.key_ids == prior_state.key_ids
-            && proposed_state.triggers == prior_state.triggers
+            && same_triggers(&proposed_state, &prior_state)
         {
             prior_state
         } else {
@@ -148,14 +155,17 @@ impl Managed for VmSshResetResource {
     }
 
     async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {
-        check(diags, &planned);
+        let vmid = check(diags, &planned);
         if !diags.errors.is_empty() {
             return None;
         }
         let api = self.configured.api(diags)?;
-        let vmid = match planned.vmid {
-            Value::Value(v) if v >= 1 => v as u64,
-            _ => return None,
+        let Some(vmid) = vmid else {
+            diags.root_error(
+                "vmid is not known",
+                "`vmid` must be known when the reset runs.",
+            );
+            return None;
         };
         let key_ids: Vec<String> = planned
             .key_ids
@@ -179,5 +189,16 @@ impl Managed for VmSshResetResource {
     async fn destroy(&self, _diags: &mut Diagnostics, _prior: Self::State) -> Option<()> {
         // Forgetting a reset changes nothing on the VM.
         Some(())
+    }
+
+    async fn import(&self, diags: &mut Diagnostics, _id: String) -> Option<Self::State> {
+        diags.root_error(
+            "hostup_vm_ssh_reset cannot be imported",
+            "A reset is an event, not an object HostUp keeps: there is nothing to read back, so there is \
+             nothing to import. Declare the resource in the configuration instead; applying it runs the \
+             reset (and restarts the VM). To keep Terraform from running a reset you already did, leave \
+             the resource out until the next rotation.",
+        );
+        None
     }
 }

@@ -1,6 +1,7 @@
 //! The state of a VM key reset and the conversion of HostUp's reply to it.
 
 use crate::api::models::ResetVmKeysReply;
+use crate::tf::number::Number;
 use crate::tf::value::string;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::{Value, ValueList, ValueMap, ValueNumber, ValueString};
@@ -9,7 +10,7 @@ use tf_provider::value::{Value, ValueList, ValueMap, ValueNumber, ValueString};
 #[serde(default)]
 pub struct VmResetState {
     pub id: ValueString<'static>,
-    pub vmid: ValueNumber,
+    pub vmid: Value<Number>,
     /// A set in the schema, but a Vec here: a BTreeSet would merge two still-unknown ids (keys
     /// created in the same apply) into one, and Terraform rejects that plan.
     pub key_ids: ValueList<ValueString<'static>>,
@@ -38,4 +39,14 @@ impl VmResetState {
         self.reset_at = string(reply.timestamp);
         self
     }
+}
+
+/// `triggers = {}` and no triggers mean the same: neither should restart a VM.
+pub fn same_triggers(a: &VmResetState, b: &VmResetState) -> bool {
+    let empty = |s: &VmResetState| match &s.triggers {
+        Value::Value(m) => m.is_empty(),
+        Value::Null => true,
+        Value::Unknown => false,
+    };
+    a.triggers == b.triggers || (empty(a) && empty(b))
 }

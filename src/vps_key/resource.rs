@@ -16,7 +16,7 @@ use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
 use crate::tf::public_key::{check_public_key, keep_prior_key};
 use crate::tf::schema::{computed, required, schema};
-use crate::tf::validate::{check_name, import_hint};
+use crate::tf::validate::{check_name, check_not_null, import_hint};
 use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
@@ -101,6 +101,8 @@ impl Managed for VpsSshKeyResource {
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
+        check_not_null(diags, "name", &config.name);
+        check_not_null(diags, "public_key", &config.public_key);
         check_name(diags, &config.name, "name");
         check_public_key(diags, &config.public_key, "public_key");
     }
