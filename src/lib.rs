@@ -1,18 +1,16 @@
-//! HostUp Terraform provider: library crate shared by the provider binary, the mock server binary
-//! and the tests.
+//! HostUp Terraform provider: library crate shared by the provider binary, the mock HostUp API
+//! (crate `hostup-mock`, which uses [`api::models`], [`ssh_key`] and [`timefmt`]) and the tests.
 //!
 //! - [`api`]: HTTP client, wire models and errors for HostUp's API.
 //! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
 //! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
 //! - [`provider`], [`resources`], [`data_sources`]: the Terraform side (tf-provider).
-//! - [`mock`]: an in-memory HostUp API used by the demo and the acceptance tests.
 
 pub mod api;
 pub mod cancel;
 pub mod data_sources;
 pub mod inventory;
 pub mod log;
-pub mod mock;
 pub mod nodelay;
 pub mod provider;
 pub mod resources;

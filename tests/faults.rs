@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use hostup::mock::Faults;
+use hostup_mock::Faults;
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use hostup::mock::Faults;
+use hostup_mock::Faults;
 use serde_json::json;
 
 const RESET_ROUTE: &str = "POST /api/vm/{vmid}/reset-ssh-keys";

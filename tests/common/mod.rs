@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 // Each test file uses a different part of the harness.
 #[allow(unused_imports)]
-pub use hostup::mock::{MockServer, Seed};
+pub use hostup_mock::{MockServer, Seed};
 
 /// The default mock token (all scopes).
 pub const TOKEN: &str = "mock-token";

@@ -9,7 +9,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use hostup::mock::{Faults, MockServer, Seed};
+use hostup_mock::{Faults, MockServer, Seed};
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::{c_int, c_long, OsStr};
 use std::fmt::Write as _;

@@ -1,6 +1,6 @@
 //! Response building: the v2 problem+json envelope, the v1 error envelope and JSON bodies.
 
-use crate::api::models::{FieldError, Problem, V1Error};
+use hostup::api::models::{FieldError, Problem, V1Error};
 use serde::Serialize;
 
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";

@@ -18,8 +18,8 @@ pub use state::{
     SeedToken, SeedVm, SeedVpsKey,
 };
 
-use crate::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
-use crate::ssh_key::PublicKey;
+use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
+use hostup::ssh_key::PublicKey;
 use http::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;

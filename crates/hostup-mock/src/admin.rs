@@ -5,10 +5,10 @@ use super::reply::{field, invalid, problem, ErrCtx, Reply};
 use super::state::{Faults, State};
 use super::util::now_iso;
 use super::v2::parse_name_key;
-use crate::api::models::{CreateVpsKey, HostingActions, HostingKeyList};
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::response::Response;
+use hostup::api::models::{CreateVpsKey, HostingActions, HostingKeyList};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

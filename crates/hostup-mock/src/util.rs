@@ -1,7 +1,7 @@
 //! Small helpers with no dependencies: a deterministic PRNG, id generation and query-string
 //! parsing (clock formatting lives in `crate::timefmt`). Hand-written because the crate may not pull in chrono/rand/url.
 
-pub use crate::timefmt::{now_iso, unix_secs};
+pub use hostup::timefmt::{now_iso, unix_secs};
 
 /// splitmix64 step: a good 64-bit mixer, used both as the PRNG and as a keyed hash.
 pub fn mix64(mut z: u64) -> u64 {

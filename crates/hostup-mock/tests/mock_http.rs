@@ -1,4 +1,4 @@
-//! HTTP-level tests of the mock HostUp API (`hostup::mock`), driven with reqwest.
+//! HTTP-level tests of the mock HostUp API (`hostup_mock`), driven with reqwest.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -6,7 +6,7 @@ use hostup::api::models::{
     ActionGate, HostingKeyList, ImportedHostingKey, Problem, ResetVmKeysReply, V1Error, VpsKeyPage,
     VpsSshKey,
 };
-use hostup::mock::{
+use hostup_mock::{
     Faults, ForcedError, MockServer, Seed, SeedHostingAccount, SeedToken, SeedVm, SeedVpsKey,
 };
 use reqwest::{Client, Method, StatusCode};

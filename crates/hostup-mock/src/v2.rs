@@ -3,14 +3,14 @@
 use super::reply::{field, invalid, problem, ErrCtx, Reply};
 use super::state::{hosting_key, State};
 use super::util::{fnv1a, mix64, parse_query};
-use crate::api::models::{
-    ActionGate, CreateVpsKey, FieldError, HostingActions, HostingKeyList, ImportHostingKey,
-    ImportedHostingKey, RenameVpsKey, VpsKeyPage,
-};
-use crate::ssh_key::{KeyError, PublicKey};
 use axum::http::HeaderMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use hostup::api::models::{
+    ActionGate, CreateVpsKey, FieldError, HostingActions, HostingKeyList, ImportHostingKey,
+    ImportedHostingKey, RenameVpsKey, VpsKeyPage,
+};
+use hostup::ssh_key::{KeyError, PublicKey};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 

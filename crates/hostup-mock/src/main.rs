@@ -1,6 +1,6 @@
 //! `hostup-mock`: run the in-memory HostUp API mock on loopback until SIGTERM/SIGINT.
 
-use hostup::mock::{serve_forever, Seed};
+use hostup_mock::{serve_forever, Seed};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;

@@ -1,8 +1,8 @@
 //! Seed format, fault configuration, the request/reset logs and the in-memory world.
 
 use super::util::{id26, mix64, now_iso, uuid_like, Prng};
-use crate::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
-use crate::ssh_key::PublicKey;
+use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
+use hostup::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_ACCOUNT: &str = "20000";
