@@ -1,7 +1,7 @@
 //! `/__mock/...`: inspection and control for tests and demos. No auth, never faulted, not logged.
 
-use super::http::{into_response, Shared, MAX_BODY};
-use super::reply::{field, invalid, problem, ErrCtx, Reply};
+use super::reply::{field, into_response, invalid, problem, ErrCtx, Reply};
+use super::shared::{Shared, MAX_BODY};
 use super::state::{Faults, State};
 use super::util::now_iso;
 use super::v2::parse_name_key;

@@ -3,38 +3,17 @@
 
 use super::admin;
 use super::faults;
-use super::reply::{problem, v1_error, ErrCtx, Reply};
+use super::reply::{into_response, problem, v1_error, ErrCtx, Reply};
+use super::shared::{Shared, MAX_BODY};
 use super::state::{RecordedRequest, State};
 use super::util::now_iso;
 use super::v1;
 use super::v2::{self, Req};
-use axum::body::Body;
 use axum::extract::{Request, State as AxState};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
-
-/// Bodies above this are refused with 413.
-pub(crate) const MAX_BODY: usize = 64 * 1024;
-
-pub(crate) struct Shared {
-    state: Mutex<State>,
-}
-
-impl Shared {
-    pub fn new(state: State) -> Self {
-        Shared {
-            state: Mutex::new(state),
-        }
-    }
-
-    /// Lock, ignoring poisoning: a panicking test thread must not take the mock down with it.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     // Routing is done by hand in `handle`, so that every failure (bad path, bad JSON, huge body)
@@ -235,26 +214,4 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
         std::panic::resume_unwind(Box::new("hostup-mock: dropped create reply"));
     }
     into_response(reply, &request_id)
-}
-
-pub(crate) fn into_response(r: Reply, request_id: &str) -> Response {
-    let mut resp = Response::new(Body::from(r.body));
-    *resp.status_mut() =
-        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let h = resp.headers_mut();
-    if let Some(ct) = r.content_type {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-    }
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-request-id", v);
-    }
-    for (k, v) in r.headers {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(&v),
-        ) {
-            h.insert(n, v);
-        }
-    }
-    resp
 }

@@ -1,13 +1,22 @@
 //! Mock HostUp API server: an in-memory implementation of the operations in
-//! `shared/hostup-api/CONTRACT.md`, with fault injection, a request log and admin endpoints.
+//! `shared/hostup-api/CONTRACT.md`, with fault injection, a request log and admin endpoints. It
+//! speaks the provider's wire models (`hostup::api::models`) and parses keys with the provider's
+//! `hostup::ssh_key`, so the two cannot drift apart.
 //!
-//! Used in-process by the acceptance tests ([`MockServer::start`]) and as the `hostup-mock` binary
-//! ([`serve_forever`]). It only ever listens on loopback.
+//! Used in-process by the provider's acceptance tests and by `hostup-bench`
+//! ([`MockServer::start`]), and as the `hostup-mock` binary ([`serve_forever`]). It only ever
+//! listens on loopback.
+//!
+//! Modules, each using only those after it: `http` (routing, faults, request log, dispatch) →
+//! `admin` (`/__mock/...`), `v1` (VM key reset), `v2` (`vps`, `hosting`), `faults` → `reply`
+//! (envelopes, HTTP responses), `shared` (the locked world, body cap), `state` (seed and world),
+//! `util`.
 
 mod admin;
 mod faults;
 mod http;
 mod reply;
+mod shared;
 mod state;
 mod util;
 mod v1;
@@ -20,7 +29,7 @@ pub use state::{
 
 use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 use hostup::ssh_key::PublicKey;
-use http::Shared;
+use shared::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;

@@ -1,5 +1,9 @@
-//! Response building: the v2 problem+json envelope, the v1 error envelope and JSON bodies.
+//! Response building: the v2 problem+json envelope, the v1 error envelope and JSON bodies, and
+//! turning a [`Reply`] into the HTTP response.
 
+use axum::body::Body;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
 use hostup::api::models::{FieldError, Problem, V1Error};
 use serde::Serialize;
 
@@ -134,4 +138,27 @@ pub(crate) fn v1_error(ctx: &ErrCtx<'_>, status: u16, code: &str, message: &str)
         timestamp: Some(ctx.timestamp.to_string()),
     };
     Reply::json(status, &e)
+}
+
+/// The HTTP response for `r`, carrying `X-Request-Id: request_id`.
+pub(crate) fn into_response(r: Reply, request_id: &str) -> Response {
+    let mut resp = Response::new(Body::from(r.body));
+    *resp.status_mut() =
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    if let Some(ct) = r.content_type {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-request-id", v);
+    }
+    for (k, v) in r.headers {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            h.insert(n, v);
+        }
+    }
+    resp
 }
