@@ -1,5 +1,6 @@
-//! Small helpers with no dependencies: a deterministic PRNG, id generation and query-string
-//! parsing (clock formatting lives in `crate::timefmt`). Hand-written because the crate may not pull in chrono/rand/url.
+//! Small std-only helpers: a deterministic PRNG, id generation and query-string parsing. Each is a
+//! few lines, and the PRNG must replay exactly the same faults for a given `Faults.seed`, so no
+//! crate is pulled in for them. Clock formatting is the provider's (`hostup::timefmt`).
 
 pub use hostup::timefmt::{now_iso, unix_secs};
 
