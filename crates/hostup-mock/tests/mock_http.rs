@@ -4,7 +4,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hostup::api::models::{
     ActionGate, HostingKeyList, ImportedHostingKey, Problem, ResetVmKeysReply, V1Error, VpsKeyPage,
-    VpsSshKey,
+    VpsSshKey, MAX_NAME_LEN,
 };
 use hostup_mock::{
     Faults, ForcedError, MockServer, Seed, SeedHostingAccount, SeedToken, SeedVm, SeedVpsKey,
@@ -305,7 +305,7 @@ async fn validation_errors_carry_pointers_and_codes() {
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "x".repeat(65), "publicKey": K2}),
+        json!({"name": "x".repeat(MAX_NAME_LEN + 1), "publicKey": K2}),
     )
     .await;
     assert_eq!(pointers(&r.problem())[0].0, "/name");
@@ -528,6 +528,16 @@ async fn create_rename_delete_and_duplicate() {
         (key.id.as_str(), "renamed")
     );
     assert_eq!(renamed.public_key, key.public_key);
+    // The limit counts characters, not bytes: MAX_NAME_LEN two-byte characters are accepted.
+    let r = call(
+        &srv,
+        Method::PATCH,
+        &format!("/api/v2/ssh-keys/{}", key.id),
+        Some(TOKEN),
+        Some(json!({"name": "é".repeat(MAX_NAME_LEN)})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 
     let path = format!("/api/v2/ssh-keys/{}", key.id);
     let r = call(&srv, Method::DELETE, &path, Some(TOKEN), None).await;

@@ -11,12 +11,11 @@ pub(crate) use vps::{create_vps, delete_vps, list_vps, rename_vps};
 use super::reply::{field, problem, ErrCtx, Reply};
 use super::state::State;
 use axum::http::HeaderMap;
-use hostup::api::models::{ActionGate, FieldError};
+use hostup::api::models::{ActionGate, FieldError, MAX_NAME_LEN};
 use hostup::ssh_key::{KeyError, PublicKey};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-pub(crate) const MAX_NAME_CHARS: usize = 64;
 const BODY_INVALID: &str = "The request body failed validation.";
 
 /// Everything a route handler needs from the request.
@@ -125,10 +124,10 @@ fn check_name(m: &Map<String, Value>, errs: &mut Vec<FieldError>) {
             "missing_required",
             "`name` must not be empty.",
         )),
-        Some(Value::String(s)) if s.chars().count() > MAX_NAME_CHARS => errs.push(field(
+        Some(Value::String(s)) if s.chars().count() > MAX_NAME_LEN => errs.push(field(
             "/name",
             "too_long",
-            format!("`name` must be at most {MAX_NAME_CHARS} characters."),
+            format!("`name` must be at most {MAX_NAME_LEN} characters."),
         )),
         Some(Value::String(_)) => {}
         Some(_) => errs.push(field("/name", "invalid_format", "`name` must be a string.")),
