@@ -99,7 +99,7 @@ fn lost_create_reply_adopts_the_key_instead_of_duplicating() {
 
 #[test]
 fn lost_hosting_import_reply_is_adopted() {
-    let account = "acct_01hxa3b4c5d6e7f8g9h0j1k2m3";
+    let account = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;
     let mock = MockServer::start(Seed::default());
     mock.set_faults(faults(json!({"dropCreateReplies": 1})));
     let tf = Tf::new(&mock);

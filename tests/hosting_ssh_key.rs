@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use serde_json::json;
 
-const ACCOUNT: &str = "acct_01hxa3b4c5d6e7f8g9h0j1k2m3";
+const ACCOUNT: &str = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;
 const ADDR: &str = "hostup_hosting_ssh_key.deploy";
 const IMPORT_ROUTE: &str = "POST /api/v2/shared-hosting/{accountId}/ssh-keys";
 

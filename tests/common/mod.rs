@@ -5,8 +5,6 @@
 
 #![allow(dead_code)]
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,32 +14,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[allow(unused_imports)]
 pub use hostup_mock::{MockServer, Seed};
 
-/// The default mock token (all scopes).
-pub const TOKEN: &str = "mock-token";
+// The default mock token (all scopes), and `test_key(n, comment)`: a valid ed25519 public key
+// line that differs for every `n` (synthetic key bytes).
+#[allow(unused_imports)]
+pub use hostup_mock::fixtures::{test_key, TOKEN};
 
 /// Real keys made with ssh-keygen for the tests (public halves only).
 pub const ED25519_A: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
 pub const ED25519_A_FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
-
-/// A valid ed25519 public key line that differs for every `n` (the key bytes are synthetic).
-pub fn test_key(n: u32, comment: &str) -> String {
-    let mut blob = Vec::new();
-    let algo = b"ssh-ed25519";
-    blob.extend_from_slice(&(algo.len() as u32).to_be_bytes());
-    blob.extend_from_slice(algo);
-    blob.extend_from_slice(&32u32.to_be_bytes());
-    let mut key = [0u8; 32];
-    key[..4].copy_from_slice(&n.to_be_bytes());
-    key[4..8].copy_from_slice(&0x5eed_u32.to_be_bytes());
-    blob.extend_from_slice(&key);
-    let line = format!("ssh-ed25519 {}", STANDARD.encode(blob));
-    if comment.is_empty() {
-        line
-    } else {
-        format!("{line} {comment}")
-    }
-}
 
 /// Fingerprint of a key line, computed by the crate's own key module.
 pub fn fingerprint(key: &str) -> String {

@@ -7,8 +7,7 @@
 //! Terraform command has a timeout, and every process it starts is killed or waited for.
 
 use anyhow::{anyhow, bail, Context, Result};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use hostup_mock::fixtures::{test_key, TOKEN, VMID};
 use hostup_mock::{Faults, MockServer, Seed};
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::{c_int, c_long, OsStr};
@@ -53,9 +52,6 @@ const NULL_FILE: &str = "terraform-provider-null_v2.1.2_x4";
 /// The largest page `GET /api/v2/ssh-keys` serves: the floor for a refresh is ceil(N / 100).
 const PAGE_SIZE: usize = 100;
 const MAX_SIZE: usize = 5000;
-/// The mock's default token and the VM its default seed owns.
-const TOKEN: &str = "mock-token";
-const VMID: u32 = 10000;
 /// How often the provider's `/proc/<pid>/status` is sampled while Terraform runs.
 const POLL: Duration = Duration::from_millis(10);
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -492,16 +488,7 @@ impl Step {
 
 /// A valid ed25519 public key line, different for every `n` (synthetic key bytes).
 fn bench_key(n: u32) -> String {
-    let algo = b"ssh-ed25519";
-    let mut blob = Vec::with_capacity(51);
-    blob.extend_from_slice(&(algo.len() as u32).to_be_bytes());
-    blob.extend_from_slice(algo);
-    blob.extend_from_slice(&32u32.to_be_bytes());
-    let mut key = [0u8; 32];
-    key[..4].copy_from_slice(&n.to_be_bytes());
-    key[4..8].copy_from_slice(&0xbe7c_u32.to_be_bytes());
-    blob.extend_from_slice(&key);
-    format!("ssh-ed25519 {} bench-{n}", STANDARD.encode(blob))
+    test_key(n, &format!("bench-{n}"))
 }
 
 /// The three configurations share one shape: the same `locals` list of N key lines, indexed by

@@ -10,10 +10,11 @@
 //! Modules, each using only those after it: `http` (routing, faults, request log, dispatch) →
 //! `admin` (`/__mock/...`), `v1` (VM key reset), `v2` (`vps`, `hosting`), `faults` → `reply`
 //! (envelopes, HTTP responses), `shared` (the locked world, body cap), `state` (seed and world),
-//! `util`.
+//! `util`. [`fixtures`] holds the default world's token and ids and the synthetic test keys.
 
 mod admin;
 mod faults;
+pub mod fixtures;
 mod http;
 mod reply;
 mod shared;

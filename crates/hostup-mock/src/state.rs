@@ -1,13 +1,11 @@
 //! Seed format, fault configuration, the request/reset logs and the in-memory world.
 
+use super::fixtures::{ACCOUNT_ID, HOSTING_ACCOUNT_ID, TOKEN, VMID};
 use super::util::{id26, mix64, now_iso, uuid_like, Prng};
 use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 use hostup::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 
-pub const DEFAULT_ACCOUNT: &str = "20000";
-pub const DEFAULT_TOKEN: &str = "mock-token";
-pub const DEFAULT_HOSTING_ACCOUNT: &str = "acct_01hxa3b4c5d6e7f8g9h0j1k2m3";
 pub const ALL_SCOPES: &[&str] = &[
     "read:vm",
     "write:account",
@@ -31,21 +29,21 @@ impl Default for Seed {
     fn default() -> Self {
         Seed {
             tokens: vec![SeedToken {
-                token: DEFAULT_TOKEN.into(),
+                token: TOKEN.into(),
                 scopes: ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
-                account_id: DEFAULT_ACCOUNT.into(),
+                account_id: ACCOUNT_ID.into(),
             }],
             vps_keys: vec![],
             hosting_accounts: vec![SeedHostingAccount {
-                id: DEFAULT_HOSTING_ACCOUNT.into(),
-                account_id: Some(DEFAULT_ACCOUNT.into()),
-                ssh_command: Some("ssh u20000@web01.hostup.se".into()),
+                id: HOSTING_ACCOUNT_ID.into(),
+                account_id: Some(ACCOUNT_ID.into()),
+                ssh_command: Some(format!("ssh u{ACCOUNT_ID}@web01.hostup.se")),
                 can_add: Some(ActionGate::allow()),
                 ssh_keys: vec![],
             }],
             vms: vec![SeedVm {
-                vmid: 10000,
-                account_id: Some(DEFAULT_ACCOUNT.into()),
+                vmid: VMID,
+                account_id: Some(ACCOUNT_ID.into()),
             }],
             faults: Faults::default(),
         }
@@ -53,7 +51,7 @@ impl Default for Seed {
 }
 
 fn default_account() -> String {
-    DEFAULT_ACCOUNT.into()
+    ACCOUNT_ID.into()
 }
 
 #[derive(Clone, Debug, Deserialize)]

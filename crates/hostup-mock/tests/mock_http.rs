@@ -6,6 +6,7 @@ use hostup::api::models::{
     ActionGate, HostingKeyList, ImportedHostingKey, Problem, ResetVmKeysReply, V1Error, VpsKeyPage,
     VpsSshKey, MAX_NAME_LEN,
 };
+use hostup_mock::fixtures::{test_key, HOSTING_ACCOUNT_ID, TOKEN};
 use hostup_mock::{
     Faults, ForcedError, MockServer, Seed, SeedHostingAccount, SeedToken, SeedVm, SeedVpsKey,
 };
@@ -14,24 +15,16 @@ use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "mock-token";
-const ACCT: &str = "acct_01hxa3b4c5d6e7f8g9h0j1k2m3";
+const ACCT: &str = HOSTING_ACCOUNT_ID;
 // Generated with ssh-keygen for these tests (public halves only).
 const K1: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
 const K2: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDrWNJoaR5rJokTGqQoaDtfhlhbjzLbsbwC7tGkef0Rr bob@example.com";
 const K3_RSA: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDL5xCSFNarAAKheHoBt6jam9mQGvj5fLtmhtJg8dCBsNm7adaOlh4kdYdTpSaOxyp9QN/qo7rSwpx3k6akF+2+6za6CG7oKaKW6BHOquSx6eiFu8K63KZI8NnK4e2a3eUS29mpb7sxBq4Cu05553cFSKkDOQuoqmUBmXqChJE8rC4eKhpfMX9V6PoB+z7ie+HTUHLAFq34gLPqFSFXRFrlC//NZOizfSVuhdd2N/NSf3NCDrj8z1sS5Y9rDfLs5bTnXb/bufTHN76ZCJBGlbLshXNERbZU0qo1EfXDjg6Mm32Dmjyj7wacRRdpwA0GS4IniegDkG3+s6hQkrwC0pq7 rsa@example.com";
 const PRIVATE: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----";
 
-/// A valid ed25519 public key line whose 32 key bytes depend on `i`.
+/// A valid ed25519 public key line whose key bytes depend on `i`.
 fn gen_key(i: u32) -> String {
-    let mut blob = Vec::new();
-    blob.extend_from_slice(&11u32.to_be_bytes());
-    blob.extend_from_slice(b"ssh-ed25519");
-    blob.extend_from_slice(&32u32.to_be_bytes());
-    let mut k = [7u8; 32];
-    k[..4].copy_from_slice(&i.to_be_bytes());
-    blob.extend_from_slice(&k);
-    format!("ssh-ed25519 {} gen{i}@example.com", STANDARD.encode(blob))
+    test_key(i, &format!("gen{i}@example.com"))
 }
 
 fn seed_key(name: &str, public_key: &str) -> SeedVpsKey {
