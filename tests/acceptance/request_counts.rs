@@ -1,9 +1,7 @@
 //! Exact request counts (not timings): a refresh of N keys shares one inventory walk, so it costs
 //! about the inventory's page count, not N walks.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const LIST: &str = "GET /api/v2/ssh-keys";
 

@@ -1,8 +1,6 @@
 //! Acceptance tests for `hostup_vps_ssh_key`, driven by the real Terraform CLI against the mock.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const ADDR: &str = "hostup_vps_ssh_key.deploy";

@@ -2,11 +2,9 @@
 //! registry would serve it (zip, SHA256SUMS, manifest, signature), and scripts/install-local.sh
 //! puts it where a plain `terraform init` finds it — no dev_overrides.
 
-mod common;
-
+use crate::common::*;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::*;
 use std::path::Path;
 use std::process::Command;
 

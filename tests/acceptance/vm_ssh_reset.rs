@@ -1,8 +1,6 @@
 //! Acceptance tests for `hostup_vm_ssh_reset`, driven by the real Terraform CLI against the mock.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use hostup_mock::Faults;
 use serde_json::json;
 

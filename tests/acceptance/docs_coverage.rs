@@ -7,9 +7,7 @@
 //! fields. Where a bullet states a type or Required/Optional/Computed/Sensitive, it must agree with
 //! the schema. Importable resources need an `## Import` section.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -3,9 +3,7 @@
 //! provider has one, the `import.sh` commands name their resource, and the complete scenario
 //! `examples/demo` applies against the mock, then plans clean and destroys to nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

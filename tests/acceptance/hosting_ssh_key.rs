@@ -1,9 +1,7 @@
 //! Acceptance tests for `hostup_hosting_ssh_key` and `hostup_hosting_ssh_keys`, driven by the real
 //! Terraform CLI against the mock.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const ACCOUNT: &str = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;

@@ -1,9 +1,7 @@
 //! Provider logs reach Terraform's log in its own format, at the level TF_LOG asks for, and never
 //! carry the API key or key material; backtraces never reach diagnostics.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 const SECRET: &str = "hk_live_LogTestSecret_42";

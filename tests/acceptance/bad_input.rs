@@ -2,9 +2,7 @@
 //! each is refused by `terraform plan` with a specific message on the right attribute, and not a
 //! single request reaches the API.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A valid ed25519 key blob cut short (still valid base64).
 const TRUNCATED: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd";

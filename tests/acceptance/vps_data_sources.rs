@@ -1,8 +1,6 @@
 //! Acceptance tests for the VPS key data sources over a multi-page inventory.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[test]

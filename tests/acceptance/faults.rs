@@ -1,9 +1,7 @@
 //! Fault tolerance through the real Terraform CLI: rate limits, server errors, lost replies,
 //! gateway HTML pages, parallelism, interruption and secrets.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use hostup_mock::Faults;
 use serde_json::json;
 use std::time::{Duration, Instant};
