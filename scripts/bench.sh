@@ -39,7 +39,7 @@ ensure_null_provider
 
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 log "building the release binaries (target dir: $TARGET)"
-cargo build --release --locked --bins
+cargo build --release --locked --workspace --bins
 
 log "running hostup-bench"
 "$TARGET/release/hostup-bench" --terraform "$TF_BIN" --null-provider "$NULL_BIN" \

@@ -72,7 +72,7 @@ ensure_python() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
 }
 
-# The crate version, which is the provider version.
+# The provider version: [workspace.package] version in Cargo.toml, shared by every crate.
 crate_version() {
   sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1
 }

@@ -1,5 +1,6 @@
 //! HostUp Terraform provider: the library behind the provider binary, also used by the mock
-//! server, the benchmark and the tests.
+//! HostUp API (crate `hostup-mock`, which uses [`api::models`], [`ssh_key`] and [`timefmt`]), the
+//! benchmark and the tests.
 //!
 //! Rooms, from the top down:
 //! - [`provider`]: configuration and the list of resources and data sources.
@@ -20,7 +21,6 @@ pub mod duration;
 pub mod hosting_key;
 pub mod inventory;
 pub mod log;
-pub mod mock;
 pub mod nodelay;
 pub mod provider;
 pub mod ssh_key;

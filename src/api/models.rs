@@ -7,8 +7,14 @@ use crate::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Longest key name the provider and the mock accept. HostUp's published pages state no limit;
-/// 255 characters is our own bound: room for any label, and a pasted file is caught at plan time.
+
+/// Longest key `name`, in characters, that the provider accepts at plan time and the mock accepts
+/// on create, rename and import.
+///
+/// HostUp's published API pages (`shared/hostup-api/published/`: 001 rename and 003 hosting
+/// import) give `name` only as a required string with no length limit, and CONTRACT.md adds none.
+/// 255 is this project's own bound, not a HostUp figure: the provider's limit since its first
+/// version, stated to users in `docs/resources/hosting_ssh_key.md`.
 pub const MAX_NAME_LEN: usize = 255;
 
 /// `actions.canRename` / `canDelete` / `canAdd`: whether an action is allowed and why not.

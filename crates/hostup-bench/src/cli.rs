@@ -1,0 +1,151 @@
+//! Command line: the options, their defaults and bounds, and finding the Terraform CLI.
+
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const HELP: &str = "\
+hostup-bench: benchmark the HostUp provider against the in-process mock HostUp API, beside the
+zero-network hostup_vm_ssh_reset baseline and HashiCorp's Go null provider. Prints Markdown.
+
+USAGE:
+    hostup-bench [OPTIONS]
+
+OPTIONS:
+    --sizes LIST          Resource counts N, comma-separated, each 1..=5000 (default 100,1000).
+    --latency-ms MS       Latency the mock adds to every API request (default 30, at most 10000).
+    --terraform PATH      Terraform or OpenTofu CLI (default: TF_ACC_TERRAFORM_PATH, else
+                          terraform or tofu on PATH).
+    --null-provider PATH  HashiCorp's terraform-provider-null 2.1.2 binary; without it the Go
+                          columns say \"not measured\".
+    --provider PATH       The provider binary (default: terraform-provider-hostup next to this
+                          binary, i.e. the release build when run from target/release).
+    --parallelism N       Terraform's -parallelism (default 10, Terraform's own default).
+    --handshake-runs N    Handshake samples per provider, median reported (default 15).
+    --repeat R            Runs of each refresh-only plan; the median wall time is reported
+                          (default 3).
+    --timeout-secs S      Kill a Terraform command that runs longer than this (default 900).
+    --keep-dir            Keep the working directories (printed on stderr) for inspection.
+    -h, --help            Show this help.
+
+Progress goes to stderr; the Markdown report to stdout.
+";
+
+const MAX_SIZE: usize = 5000;
+
+pub struct Args {
+    pub sizes: Vec<usize>,
+    pub latency_ms: u64,
+    pub terraform: PathBuf,
+    pub null_provider: Option<PathBuf>,
+    pub provider: PathBuf,
+    pub parallelism: usize,
+    pub handshake_runs: usize,
+    pub repeat: usize,
+    pub timeout: Duration,
+    pub keep_dir: bool,
+}
+
+pub fn parse_args() -> Result<Option<Args>> {
+    let mut sizes = vec![100, 1000];
+    let mut latency_ms = 30;
+    let mut terraform = None;
+    let mut null_provider = None;
+    let mut provider = None;
+    let mut parallelism = 10;
+    let mut handshake_runs = 15;
+    let mut repeat = 3;
+    let mut timeout_secs = 900;
+    let mut keep_dir = false;
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut value = || -> Result<String> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| anyhow!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--sizes" => {
+                sizes = value()?
+                    .split(',')
+                    .map(|s| match s.trim().parse::<usize>() {
+                        Ok(n) if (1..=MAX_SIZE).contains(&n) => Ok(n),
+                        _ => Err(anyhow!(
+                            "--sizes: `{s}` is not a count from 1 to {MAX_SIZE}"
+                        )),
+                    })
+                    .collect::<Result<_>>()?;
+            }
+            "--latency-ms" => latency_ms = number(&flag, &value()?, 0, 10_000)?,
+            "--terraform" => terraform = Some(PathBuf::from(value()?)),
+            "--null-provider" => null_provider = Some(PathBuf::from(value()?)),
+            "--provider" => provider = Some(PathBuf::from(value()?)),
+            "--parallelism" => parallelism = number(&flag, &value()?, 1, 256)? as usize,
+            "--handshake-runs" => handshake_runs = number(&flag, &value()?, 1, 200)? as usize,
+            "--repeat" => repeat = number(&flag, &value()?, 1, 20)? as usize,
+            "--timeout-secs" => timeout_secs = number(&flag, &value()?, 1, 86_400)?,
+            "--keep-dir" => keep_dir = true,
+            other => bail!("unknown argument `{other}` (see --help)"),
+        }
+    }
+    let terraform = match terraform {
+        Some(p) => p,
+        None => find_terraform()?,
+    };
+    let provider = match provider {
+        Some(p) => p,
+        None => std::env::current_exe()
+            .context("cannot locate this binary")?
+            .with_file_name("terraform-provider-hostup"),
+    };
+    for (what, p) in [("--terraform", &terraform), ("--provider", &provider)]
+        .into_iter()
+        .chain(null_provider.iter().map(|p| ("--null-provider", p)))
+    {
+        if !p.is_file() {
+            bail!("{what}: {} is not a file", p.display());
+        }
+    }
+    Ok(Some(Args {
+        sizes,
+        latency_ms,
+        terraform,
+        null_provider,
+        provider,
+        parallelism,
+        handshake_runs,
+        repeat,
+        timeout: Duration::from_secs(timeout_secs),
+        keep_dir,
+    }))
+}
+
+fn number(flag: &str, v: &str, min: u64, max: u64) -> Result<u64> {
+    match v.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => bail!("{flag}: `{v}` is not an integer from {min} to {max}"),
+    }
+}
+
+/// `TF_ACC_TERRAFORM_PATH`, else `terraform`, else `tofu` on PATH (as the acceptance tests do).
+fn find_terraform() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in ["terraform", "tofu"] {
+        if let Some(p) = std::env::split_paths(&path)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+        {
+            return Ok(p);
+        }
+    }
+    bail!("no Terraform CLI: pass --terraform, set TF_ACC_TERRAFORM_PATH, or put terraform on PATH")
+}

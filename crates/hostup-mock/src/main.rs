@@ -1,0 +1,136 @@
+//! `hostup-mock`: run the in-memory HostUp API mock on loopback until SIGTERM/SIGINT.
+
+use hostup_mock::{serve_forever, Seed};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+const HELP: &str = "\
+hostup-mock: an in-memory HostUp API (VPS SSH keys, shared-hosting SSH keys, v1 VM key reset)
+for tests and demos.
+
+USAGE:
+    hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH]
+
+OPTIONS:
+    --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
+                      Non-loopback addresses are refused (exit code 2).
+    --seed FILE       JSON seed for the initial world (default: account 20000, token
+                      `mock-token` with all scopes, hosting account
+                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3, VM 10000, no keys).
+    --url-file PATH   Also write the base URL to PATH once listening.
+    -h, --help        Show this help.
+
+On start it prints one line: `hostup-mock listening on http://127.0.0.1:PORT`.
+
+SEED FORMAT (every field optional; missing fields keep the defaults):
+    { \"tokens\": [{\"token\": \"t\", \"scopes\": [\"read:vm\", \"write:account\",
+                  \"read:hostingconsole:services\", \"write:hostingconsole:services\"],
+                  \"accountId\": \"20000\"}],
+      \"vpsKeys\": [{\"name\": \"n\", \"publicKey\": \"ssh-ed25519 AAAA... c\",
+                    \"id\": null, \"accountId\": null,
+                    \"canRename\": {\"allowed\": false, \"reason\": \"...\", \"code\": \"pending_order\"},
+                    \"canDelete\": {\"allowed\": true, \"reason\": null}}],
+      \"hostingAccounts\": [{\"id\": \"acct_...\", \"accountId\": \"20000\", \"sshCommand\": \"ssh u@h\",
+                            \"canAdd\": {\"allowed\": true, \"reason\": null},
+                            \"sshKeys\": [{\"name\": \"n\", \"publicKey\": \"...\"}]}],
+      \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
+      \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
+                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"seed\": 0} }
+
+ADMIN ENDPOINTS (no auth): GET /__mock/state, GET|DELETE /__mock/requests,
+GET|PUT /__mock/faults, POST /__mock/vps-keys, DELETE /__mock/vps-keys/{id}.
+";
+
+struct Args {
+    listen: SocketAddr,
+    seed: Option<String>,
+    url_file: Option<String>,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        seed: None,
+        url_file: None,
+    };
+    let mut it = std::env::args_os().skip(1);
+    while let Some(a) = it.next() {
+        let a = a
+            .into_string()
+            .map_err(|_| "arguments must be valid UTF-8".to_string())?;
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => it
+                    .next()
+                    .and_then(|v| v.into_string().ok())
+                    .ok_or_else(|| format!("{name} needs a value")),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--listen" => {
+                let v = value("--listen")?;
+                args.listen = v.parse().map_err(|_| {
+                    format!("--listen: `{v}` is not an address like 127.0.0.1:8080")
+                })?;
+            }
+            "--seed" => args.seed = Some(value("--seed")?),
+            "--url-file" => args.url_file = Some(value("--url-file")?),
+            other => return Err(format!("unknown argument `{other}` (see --help)")),
+        }
+    }
+    Ok(Some(args))
+}
+
+fn load_seed(path: Option<&str>) -> Result<Seed, String> {
+    let Some(path) = path else {
+        return Ok(Seed::default());
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read seed file {path}: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("invalid seed file {path}: {e}"))
+}
+
+fn run() -> Result<(), String> {
+    let Some(args) = parse_args()? else {
+        print!("{HELP}");
+        return Ok(());
+    };
+    if !args.listen.ip().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {}: hostup-mock only listens on a loopback address (127.0.0.1 or ::1)",
+            args.listen
+        ));
+    }
+    let seed = load_seed(args.seed.as_deref())?;
+    serve_forever(seed, args.listen, |url| {
+        // URL file first (written to a temporary name, then renamed), so that whoever waits for
+        // the stdout line, or polls for the file, never sees it missing or half-written.
+        if let Some(p) = &args.url_file {
+            let tmp = format!("{p}.tmp{}", std::process::id());
+            if let Err(e) = std::fs::write(&tmp, url).and_then(|()| std::fs::rename(&tmp, p)) {
+                // The server is already up; say so loudly but keep serving.
+                eprintln!("hostup-mock: cannot write --url-file {p}: {e}");
+            }
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "hostup-mock listening on {url}");
+        let _ = out.flush();
+    })
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hostup-mock: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Fault injection: rate limits, server errors, forced errors, dropped create replies, latency.
+
+use crate::common::*;
+use hostup_mock::fixtures::TOKEN;
+use hostup_mock::{Faults, ForcedError, MockServer, Seed};
+use reqwest::Method;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn rate_limit_fault_has_headers_and_changes_nothing() {
+    let srv = MockServer::start(Seed::default());
+    srv.set_faults(Faults {
+        rate429: 1.0,
+        retry_after_secs: 7,
+        ..Faults::default()
+    });
+    let r = post(
+        &srv,
+        "/api/v2/ssh-keys",
+        json!({"name": "a", "publicKey": K1}),
+    )
+    .await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.header("retry-after"), "7");
+    assert!(!r.header("x-ratelimit-limit").is_empty());
+    assert_eq!(r.header("x-ratelimit-remaining"), "0");
+    assert!(r.header("x-ratelimit-reset").parse::<u64>().is_ok());
+    assert_eq!(r.problem().code.as_deref(), Some("rate_limited"));
+    let r = reset(&srv, "10000", Some(TOKEN), json!({"keyIds": ["2830"]})).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.v1_error().code.as_deref(), Some("RATE_LIMITED"));
+    assert!(srv.vps_keys().is_empty());
+    let log = srv.requests();
+    assert_eq!(log[0].status, 429);
+    assert_eq!(log[0].fault.as_deref(), Some("429"));
+    // Admin endpoints are never faulted.
+    let r = admin(&srv, Method::GET, "/__mock/state", Body::None).await;
+    assert_eq!(r.status, 200);
+
+    srv.set_faults(Faults {
+        rate5xx: 1.0,
+        ..Faults::default()
+    });
+    let r = get(&srv, "/api/v2/ssh-keys").await;
+    assert_eq!(r.status, 500);
+    assert_eq!(srv.requests().last().unwrap().fault.as_deref(), Some("5xx"));
+}
+
+#[tokio::test]
+async fn random_faults_are_deterministic_per_seed() {
+    let run = |seed: u64| async move {
+        let srv = MockServer::start(Seed::default());
+        srv.set_faults(Faults {
+            rate429: 0.3,
+            rate5xx: 0.2,
+            seed,
+            ..Faults::default()
+        });
+        let mut out = vec![];
+        for _ in 0..30 {
+            out.push(get(&srv, "/api/v2/ssh-keys").await.status.as_u16());
+        }
+        out
+    };
+    let a = run(42).await;
+    assert_eq!(a, run(42).await);
+    assert!(
+        a.contains(&200) && a.contains(&429) && a.contains(&500),
+        "{a:?}"
+    );
+}
+
+#[tokio::test]
+async fn forced_errors_html_and_envelopes() {
+    let srv = MockServer::start(Seed::default());
+    srv.set_faults(Faults {
+        forced_errors: vec![
+            ForcedError {
+                route: "GET /api/v2/ssh-keys".into(),
+                status: 502,
+                code: String::new(),
+                message: String::new(),
+                count: 1,
+                html: true,
+            },
+            ForcedError {
+                route: "POST /api/vm/{vmid}/reset-ssh-keys".into(),
+                status: 500,
+                code: "INTERNAL_ERROR".into(),
+                message: "Failed to reset SSH keys".into(),
+                count: 2,
+                html: false,
+            },
+            ForcedError {
+                route: "PATCH /api/v2/ssh-keys/{id}".into(),
+                status: 503,
+                code: "maintenance".into(),
+                message: "Down for maintenance.".into(),
+                count: 1,
+                html: false,
+            },
+        ],
+        ..Faults::default()
+    });
+    let r = get(&srv, "/api/v2/ssh-keys").await;
+    assert_eq!(r.status, 502);
+    assert!(r.header("content-type").starts_with("text/html"));
+    assert_eq!(r.text, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+    assert_eq!(
+        get(&srv, "/api/v2/ssh-keys").await.status,
+        200,
+        "count exhausted"
+    );
+
+    for _ in 0..2 {
+        let r = reset(&srv, "10000", Some(TOKEN), json!({"keyIds": ["x"]})).await;
+        assert_eq!(r.status, 500);
+        let e = r.v1_error();
+        assert_eq!(e.code.as_deref(), Some("INTERNAL_ERROR"));
+        assert_eq!(e.message.as_deref(), Some("Failed to reset SSH keys"));
+    }
+    let r = patch(&srv, "/api/v2/ssh-keys/ssh_x", json!({"name": "n"})).await;
+    assert_eq!(r.status, 503);
+    let p = r.problem();
+    assert_eq!(p.code.as_deref(), Some("maintenance"));
+    assert_eq!(p.detail.as_deref(), Some("Down for maintenance."));
+    assert_eq!(srv.requests()[0].fault.as_deref(), Some("forced"));
+}
+
+#[tokio::test]
+async fn dropped_create_reply_commits_but_client_sees_connection_error() {
+    let srv = MockServer::start(Seed::default());
+    srv.set_faults(Faults {
+        drop_create_replies: 2,
+        ..Faults::default()
+    });
+    let started = Instant::now();
+    let lost = json!({"name": "lost", "publicKey": K1});
+    post_unanswered(&srv, "/api/v2/ssh-keys", lost.clone()).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let keys = srv.vps_keys();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].name, "lost");
+    let last = srv.requests().pop().unwrap();
+    assert_eq!((last.status, last.fault.as_deref()), (201, Some("drop")));
+
+    // Hosting import too.
+    let hosting = format!("/api/v2/shared-hosting/{ACCT}/ssh-keys");
+    post_unanswered(&srv, &hosting, lost).await;
+    assert_eq!(srv.hosting_keys(ACCT).len(), 1);
+
+    // The server is fine afterwards and the counter is used up; a retry sees the duplicate.
+    let r = post(
+        &srv,
+        "/api/v2/ssh-keys",
+        json!({"name": "lost", "publicKey": K1}),
+    )
+    .await;
+    assert_eq!(r.status, 409);
+    let r = post(
+        &srv,
+        "/api/v2/ssh-keys",
+        json!({"name": "two", "publicKey": K2}),
+    )
+    .await;
+    assert_eq!(r.status, 201);
+}
+
+#[tokio::test]
+async fn latency_is_added() {
+    let srv = MockServer::start(Seed {
+        faults: Faults {
+            latency_ms: 300,
+            ..Faults::default()
+        },
+        ..Seed::default()
+    });
+    let t = Instant::now();
+    assert_eq!(get(&srv, "/api/v2/ssh-keys").await.status, 200);
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    // Admin endpoints are not delayed.
+    let t = Instant::now();
+    admin(&srv, Method::GET, "/__mock/state", Body::None).await;
+    assert!(t.elapsed() < Duration::from_millis(300));
+}

@@ -1,0 +1,79 @@
+//! `/api/v2/shared-hosting/{accountId}/ssh-keys`: list, import, duplicates, the canAdd gate, delete.
+
+use crate::common::*;
+use hostup::api::models::{ActionGate, HostingKeyList, ImportedHostingKey};
+use hostup_mock::MockServer;
+use serde_json::json;
+
+#[tokio::test]
+async fn hosting_keys_list_import_delete() {
+    let srv = MockServer::start(two_account_seed());
+    let base = format!("/api/v2/shared-hosting/{ACCT}/ssh-keys");
+    let list: HostingKeyList = get(&srv, &base).await.parse();
+    assert!(list.ssh_keys.is_empty());
+    assert_eq!(
+        list.ssh_command.as_deref(),
+        Some("ssh u20000@web01.hostup.se")
+    );
+    assert!(list.actions.can_add.allowed);
+
+    let r = post(&srv, &base, json!({"name": "deploy", "publicKey": K1})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let imp: ImportedHostingKey = r.parse();
+    assert!(imp.imported && imp.authorized && imp.id.starts_with("ssh_"));
+    assert_eq!(imp.name, "deploy");
+
+    let list: HostingKeyList = get(&srv, &base).await.parse();
+    let k = &list.ssh_keys[0];
+    assert_eq!(k.id, imp.id);
+    assert_eq!(k.key_type.as_deref(), Some("ssh-ed25519"));
+    assert_eq!(k.bits, Some(256));
+    assert_eq!(k.comment.as_deref(), Some("ops@example.com"));
+    assert_eq!(k.public_key.as_deref(), Some(K1));
+    assert_eq!(k.fingerprint, imp.fingerprint);
+    assert_eq!(srv.hosting_keys(ACCT).len(), 1);
+
+    let r = post(&srv, &base, json!({"name": "again", "publicKey": K1})).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.problem().code.as_deref(), Some("duplicate_key"));
+    let r = post(&srv, &base, json!({"name": "p", "publicKey": PRIVATE})).await;
+    assert_eq!(pointers(&r.problem())[0].1, "private_key_not_allowed");
+
+    let r = get(&srv, "/api/v2/shared-hosting/acct_unknown/ssh-keys").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.problem().code.as_deref(), Some("not_found"));
+    let r = post(
+        &srv,
+        "/api/v2/shared-hosting/acct_other/ssh-keys",
+        json!({"name": "x", "publicKey": K2}),
+    )
+    .await;
+    assert_eq!(r.status, 403);
+
+    srv.set_can_add(
+        ACCT,
+        ActionGate {
+            allowed: false,
+            reason: Some("SSH access is disabled for this plan.".into()),
+            code: Some("ssh_disabled".into()),
+        },
+    );
+    let r = post(&srv, &base, json!({"name": "k2", "publicKey": K2})).await;
+    assert_eq!(r.status, 409);
+    let p = r.problem();
+    assert_eq!(p.code.as_deref(), Some("ssh_disabled"));
+    assert_eq!(
+        p.detail.as_deref(),
+        Some("SSH access is disabled for this plan.")
+    );
+
+    let r = delete(&srv, &format!("{base}/{}", imp.id)).await;
+    assert_eq!(r.status, 204);
+    let r = delete(&srv, &format!("{base}/{}", imp.id)).await;
+    assert_eq!(r.status, 404);
+    assert!(srv.hosting_keys(ACCT).is_empty());
+    assert_eq!(
+        srv.count("DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{keyId}"),
+        2
+    );
+}

@@ -1,0 +1,12 @@
+//! HTTP-level tests of the mock HostUp API (`hostup_mock`), driven with reqwest. One test binary;
+//! the modules group the tests by area and share the request helpers of `common`.
+
+mod common;
+
+mod admin;
+mod auth;
+mod faults;
+mod hosting;
+mod robustness;
+mod v1;
+mod vps;

@@ -1,0 +1,18 @@
+//! Acceptance tests: the real Terraform (or OpenTofu) CLI drives the built provider against the
+//! mock HostUp API (`hostup_mock::MockServer`, in-process on a loopback port). One test binary, so
+//! the provider and the mock are linked once; each module is one area, and `common` is the shared
+//! harness. Run one area with e.g. `cargo test --test acceptance vps_ssh_key::`.
+
+mod common;
+
+mod bad_input;
+mod docs_coverage;
+mod examples;
+mod faults;
+mod hosting_ssh_key;
+mod logging;
+mod release;
+mod request_counts;
+mod vm_ssh_reset;
+mod vps_data_sources;
+mod vps_ssh_key;

@@ -1,0 +1,146 @@
+//! Acceptance tests for the VPS key data sources over a multi-page inventory.
+
+use crate::common::*;
+use serde_json::json;
+
+#[test]
+fn inventory_over_several_pages_with_filters() {
+    let mock = MockServer::start(Seed::default());
+    for n in 0..230u32 {
+        let name = if n % 10 == 0 {
+            format!("prod-{n}")
+        } else {
+            format!("dev-{n}")
+        };
+        mock.insert_vps_key(&name, &test_key(1000 + n, ""));
+    }
+    mock.insert_vps_key("ops-rsa-like", ED25519_A);
+    let tf = Tf::new(&mock);
+    tf.config(
+        r#"
+data "hostup_vps_ssh_keys" "all" {}
+
+data "hostup_vps_ssh_keys" "prod" {
+  name_regex = "^prod-"
+}
+
+data "hostup_vps_ssh_keys" "none" {
+  key_type = "rsa"
+}
+
+data "hostup_vps_ssh_key" "by_name" {
+  name = "prod-120"
+}
+
+data "hostup_vps_ssh_key" "by_fp" {
+  fingerprint = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI"
+}
+
+output "all_count"  { value = length(data.hostup_vps_ssh_keys.all.keys) }
+"#,
+    );
+    tf.apply();
+    let all = tf.values("data.hostup_vps_ssh_keys.all");
+    let keys = all["keys"].as_array().expect("keys list");
+    assert_eq!(keys.len(), 231, "every page is read");
+    let mut ids: Vec<&str> = keys.iter().map(|k| k["id"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 231, "no key twice");
+    for field in [
+        "id",
+        "display_id",
+        "name",
+        "public_key",
+        "fingerprint",
+        "key_type",
+        "created_at",
+        "last_used_at",
+    ] {
+        assert!(
+            keys[0].as_object().unwrap().contains_key(field),
+            "keys[0] lacks {field}"
+        );
+    }
+    assert!(
+        mock.count("GET /api/v2/ssh-keys") >= 3,
+        "231 keys at 100 a page is 3 pages"
+    );
+    let prod = tf.values("data.hostup_vps_ssh_keys.prod");
+    assert_eq!(prod["keys"].as_array().unwrap().len(), 23);
+    let none = tf.values("data.hostup_vps_ssh_keys.none");
+    assert_eq!(none["keys"], json!([]));
+    let by_name = tf.values("data.hostup_vps_ssh_key.by_name");
+    assert_eq!(
+        by_name["fingerprint"],
+        json!(fingerprint(&test_key(1120, "")))
+    );
+    let by_fp = tf.values("data.hostup_vps_ssh_key.by_fp");
+    assert_eq!(by_fp["name"], json!("ops-rsa-like"));
+    assert_eq!(by_fp["key_type"], json!("ed25519"));
+    assert_eq!(mock.write_count(), 0);
+}
+
+#[test]
+fn single_key_lookup_errors() {
+    let mock = MockServer::start(Seed::default());
+    mock.insert_vps_key("twin", &test_key(1, ""));
+    mock.insert_vps_key("twin", &test_key(2, ""));
+    let tf = Tf::new(&mock);
+
+    tf.config("data \"hostup_vps_ssh_key\" \"k\" {\n  name = \"twin\"\n}\n");
+    let out = tf.plan_err();
+    assert!(
+        out.text().contains("More than one SSH key matches"),
+        "{}",
+        out.all()
+    );
+
+    tf.config("data \"hostup_vps_ssh_key\" \"k\" {\n  name = \"absent\"\n}\n");
+    let out = tf.plan_err();
+    assert!(
+        out.text()
+            .contains("No VPS SSH key in this HostUp account has name \"absent\""),
+        "{}",
+        out.all()
+    );
+
+    let before = mock.requests().len();
+    tf.config("data \"hostup_vps_ssh_key\" \"k\" {}\n");
+    let out = tf.plan_err();
+    assert!(
+        out.text()
+            .contains("Set exactly one of `id`, `name` or `fingerprint`"),
+        "{}",
+        out.all()
+    );
+
+    tf.config("data \"hostup_vps_ssh_key\" \"k\" {\n  id = \"ssh_x\"\n  name = \"twin\"\n}\n");
+    let out = tf.plan_err();
+    assert!(
+        out.text().contains("Conflicting key selectors"),
+        "{}",
+        out.all()
+    );
+
+    tf.config("data \"hostup_vps_ssh_keys\" \"k\" {\n  name_regex = \"([\"\n}\n");
+    let out = tf.plan_err();
+    assert!(
+        out.text().contains("not a valid regular expression"),
+        "{}",
+        out.all()
+    );
+
+    tf.config("data \"hostup_vps_ssh_keys\" \"k\" {\n  key_type = \"rsa2\"\n}\n");
+    let out = tf.plan_err();
+    assert!(
+        out.text().contains("expected one of rsa, ed25519"),
+        "{}",
+        out.all()
+    );
+    assert_eq!(
+        mock.requests().len(),
+        before,
+        "invalid selectors send no request"
+    );
+}
