@@ -7,7 +7,6 @@ use crate::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-
 /// Longest key `name`, in characters, that the provider accepts at plan time and the mock accepts
 /// on create, rename and import.
 ///
