@@ -90,7 +90,7 @@ fn cases() -> Vec<Case> {
         c(
             "max_retries out of range",
             provider("max_retries = 500"),
-            "must be between 0 and 50",
+            "must be a whole number from 0 to 50",
             "max_retries",
         ),
         c(
