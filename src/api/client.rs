@@ -63,7 +63,7 @@ impl Client {
     }
 
     /// Build a URL from the endpoint and path segments (each percent-encoded).
-    fn url(&self, segments: &[&str]) -> Url {
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.cfg.endpoint.clone();
         if let Ok(mut segs) = url.path_segments_mut() {
             segs.pop_if_empty();
@@ -171,7 +171,7 @@ impl Client {
     }
 
     /// A request that must answer with a JSON body.
-    async fn json<B: Serialize, T: DeserializeOwned + Contract>(
+    pub(super) async fn json<B: Serialize, T: DeserializeOwned + Contract>(
         &self,
         method: Method,
         url: Url,
@@ -229,6 +229,26 @@ impl Client {
         self.call::<serde_json::Value>(req, Repeat::Safe)
             .await
             .map(|_| ())
+    }
+
+    /// An error for a 2xx reply whose envelope says `success: false`.
+    pub(super) fn rejected(
+        path: &str,
+        method: &str,
+        message: &str,
+        request_id: String,
+    ) -> ApiError {
+        let message = Some(message)
+            .filter(|m| !m.is_empty())
+            .unwrap_or("no message given");
+        let mut e = ApiError::new(
+            ErrorKind::Rejected,
+            method,
+            path,
+            format!("HostUp answered with success: false: {message}"),
+        );
+        e.request_id = Some(request_id).filter(|r| !r.is_empty());
+        e
     }
 
     // ---- VPS keys (account level) -------------------------------------------------------------
@@ -352,19 +372,12 @@ impl Client {
             return Ok(reply);
         }
         // An action is done only when HostUp says so at both levels of its envelope.
-        let mut e = ApiError::new(
-            ErrorKind::Rejected,
-            "POST",
+        Err(Client::rejected(
             &path,
-            format!(
-                "HostUp answered with success: false: {}",
-                Some(reply.data.message.as_str())
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or("no message given")
-            ),
-        );
-        e.request_id = Some(reply.request_id).filter(|r| !r.is_empty());
-        Err(e)
+            "POST",
+            &reply.data.message,
+            reply.request_id,
+        ))
     }
 }
 

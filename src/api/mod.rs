@@ -11,6 +11,7 @@ pub mod client;
 pub mod create;
 pub mod endpoint;
 pub mod errors;
+pub mod legacy;
 pub mod models;
 pub mod retry;
 pub mod transport;

@@ -306,3 +306,85 @@ pub struct V1Error {
     #[serde(default)]
     pub timestamp: Option<String>,
 }
+
+// ---- The older account-key operations (`/api/ssh-keys`, X-API-Key, v1 envelopes) ---------------
+
+/// The v1 success envelope `{ success, timestamp, requestId, data }`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Envelope<T> {
+    #[serde(default)]
+    pub success: bool,
+    #[serde(default)]
+    pub timestamp: String,
+    #[serde(default)]
+    pub request_id: String,
+    pub data: T,
+}
+
+impl<T> Contract for V1Envelope<T> {}
+
+/// A key in the older view: a numeric id and the MD5 fingerprint.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyKey {
+    pub id: i64,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    /// The OpenSSH public key line.
+    #[serde(default)]
+    pub key: String,
+    /// MD5, colon-separated hex.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
+/// `data` of `GET /api/ssh-keys`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyKeyList {
+    pub ssh_keys: Vec<LegacyKey>,
+}
+
+/// Body of `POST /api/ssh-keys` (snake_case, as published).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyAddKey {
+    pub name: String,
+    pub public_key: String,
+}
+
+/// `data` of `POST /api/ssh-keys`: `{ "ssh_key": { "success", "ssh_key": {...}, ... } }`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyAdded {
+    pub ssh_key: LegacyAddResult,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyAddResult {
+    #[serde(default)]
+    pub success: bool,
+    pub ssh_key: LegacyKey,
+    #[serde(default)]
+    pub call: Option<String>,
+    #[serde(default)]
+    pub server_time: Option<i64>,
+    #[serde(default)]
+    pub info: Vec<String>,
+}
+
+/// Body of `DELETE /api/ssh-keys` (the parameter is inferred: the published page lists none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyDeleteKey {
+    pub id: i64,
+}
+
+/// `data` of `DELETE /api/ssh-keys`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyDeleted {
+    #[serde(default)]
+    pub success: bool,
+    #[serde(default)]
+    pub message: String,
+}

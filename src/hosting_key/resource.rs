@@ -8,7 +8,7 @@ use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyState;
 use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::configured::Configured;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Removal};
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
@@ -346,7 +346,20 @@ impl Managed for HostingSshKeyResource {
         let account = known(&prior_state.account_id)?.to_string();
         let id = known(&prior_state.id)?.to_string();
         match api.delete_hosting_key(&account, &id).await {
-            Ok(()) => Some(()),
+            Ok(Removal::Removed) => Some(()),
+            Ok(Removal::NoOperation(answer)) => {
+                diags.root_error(
+                    "HostUp's API cannot remove a key from a hosting account",
+                    format!(
+                        "HostUp's API has no operation to remove an SSH key from a shared-hosting account \
+                         ({answer}). SSH key {id} is still authorized on hosting account {account} and \
+                         stays in the state. Remove it by hand in HostUp's control panel (the hosting \
+                         account's SSH keys), then run the destroy again, or stop managing it. {}",
+                        stop_managing_hint()
+                    ),
+                );
+                None
+            }
             Err(e) => {
                 let what = format!("Could not remove SSH key {id} from hosting account {account}");
                 api_error(diags, &what, &e);

@@ -13,20 +13,27 @@
 //! that operation, like any plan.
 
 mod snapshot;
+mod vps_writes;
 
 use crate::api::create::{create_once, Created};
-use crate::api::models::{HostingKeyList, HostingSshKey, ImportedHostingKey, VpsSshKey};
+use crate::api::models::{HostingKeyList, HostingSshKey, ImportedHostingKey, LegacyKey, VpsSshKey};
 use crate::api::{ApiError, Client};
 use crate::ssh_key::PublicKey;
 use snapshot::{Snapshot, Write};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use vps_writes::Probe;
 
 /// The configured API client with the shared inventories: what resources and data sources use.
 pub struct Inventory {
     pub client: Client,
     vps: Snapshot<Vec<VpsSshKey>>,
     hosting: Mutex<HashMap<String, Arc<Snapshot<HostingKeyList>>>>,
+    /// Whether the inferred v2 add and delete exist, learned once per process.
+    v2_add: Probe,
+    v2_delete: Probe,
+    /// The older view, read once per process for `legacy_id` (None: the view is not available).
+    legacy: tokio::sync::OnceCell<Option<Arc<Vec<LegacyKey>>>>,
 }
 
 impl Inventory {
@@ -35,6 +42,9 @@ impl Inventory {
             client,
             vps: Snapshot::default(),
             hosting: Mutex::new(HashMap::new()),
+            v2_add: Probe::default(),
+            v2_delete: Probe::default(),
+            legacy: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -66,41 +76,10 @@ impl Inventory {
             .cloned())
     }
 
-    /// Create a key without ever creating two (see [`create_once`]).
-    pub async fn create_vps_key(
-        &self,
-        name: &str,
-        public_key: &str,
-        fingerprint: &str,
-    ) -> Result<Created<VpsSshKey>, ApiError> {
-        let created = create_once(
-            &self.client,
-            || self.client.create_vps_key(name, public_key),
-            || self.find_vps_key_by_fingerprint(fingerprint, true),
-        )
-        .await?;
-        match &created {
-            Created::New(k) => self.vps.record(Write::Upsert(k.clone())),
-            Created::Adopted(k) => adopted_log(&k.id, fingerprint),
-        }
-        Ok(created)
-    }
-
     pub async fn rename_vps_key(&self, id: &str, name: &str) -> Result<VpsSshKey, ApiError> {
         let k = self.client.rename_vps_key(id, name).await?;
         self.vps.record(Write::Upsert(k.clone()));
         Ok(k)
-    }
-
-    /// Delete a key; one already gone (404) counts as deleted.
-    pub async fn delete_vps_key(&self, id: &str) -> Result<(), ApiError> {
-        match self.client.delete_vps_key(id).await {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => return Err(e),
-        }
-        self.vps.record(Write::Remove(id.to_string()));
-        Ok(())
     }
 
     // ---- Shared-hosting keys -----------------------------------------------------------------
@@ -182,17 +161,33 @@ impl Inventory {
         Ok(created)
     }
 
-    /// Remove a key from a hosting account; one already gone (404) counts as removed.
-    pub async fn delete_hosting_key(&self, account: &str, id: &str) -> Result<(), ApiError> {
+    /// Remove a key from a hosting account. HostUp publishes no remove operation: a 405, or a 404
+    /// while the key is still listed, means this server has none ([`Removal::NoOperation`]).
+    pub async fn delete_hosting_key(&self, account: &str, id: &str) -> Result<Removal, ApiError> {
         match self.client.delete_hosting_key(account, id).await {
             Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
+            Err(e) if e.is_status(404) || e.is_status(405) => {
+                let list = self
+                    .hosting_snapshot(account)
+                    .fresh(|| self.client.list_hosting_keys(account))
+                    .await?;
+                if list.ssh_keys.iter().any(|k| k.id == id) {
+                    return Ok(Removal::NoOperation(e));
+                }
+            }
             Err(e) => return Err(e),
         }
         self.hosting_snapshot(account)
             .record(Write::Remove(id.to_string()));
-        Ok(())
+        Ok(Removal::Removed)
     }
+}
+
+/// How a removal ended.
+pub enum Removal {
+    Removed,
+    /// The server has no remove operation; the error is its answer.
+    NoOperation(ApiError),
 }
 
 fn adopted_log(id: &str, fingerprint: &str) {

@@ -14,12 +14,15 @@ pub const KEY_TYPE: &str =
     "Key family: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time.";
 pub const CREATED_AT: &str = "When HostUp created the key (ISO 8601), when HostUp reports it.";
 pub const LAST_USED_AT: &str = "Last use of the key (ISO 8601), when HostUp reports it.";
+pub const LEGACY_ID: &str = "The key's numeric id in HostUp's older account-key view \
+    (`GET /api/ssh-keys`), as a string such as `\"2830\"`: the form the published VM reset example \
+    sends in `keyIds`. Null when that view is not available to the API key.";
 
 /// The values of `key_type` (HostUp's `keyType` enum).
 pub const KEY_TYPES: &[&str] = &["rsa", "ed25519", "ecdsa", "dsa", "unknown"];
 
 /// Every attribute of a key as HostUp reports it, all strings: the data sources' view.
-pub const KEY: [(&str, &str); 8] = [
+pub const KEY: [(&str, &str); 9] = [
     ("id", ID),
     ("display_id", DISPLAY_ID),
     ("name", NAME),
@@ -28,6 +31,7 @@ pub const KEY: [(&str, &str); 8] = [
     ("key_type", KEY_TYPE),
     ("created_at", CREATED_AT),
     ("last_used_at", LAST_USED_AT),
+    ("legacy_id", LEGACY_ID),
 ];
 
 /// One key as an object type, for the list data source.

@@ -104,9 +104,9 @@ impl Data for VpsSshKeyDataSource {
         let (field, wanted) = selectors(&config)
             .into_iter()
             .find_map(|(n, v)| known(v).map(|s| (n, s.to_string())))?;
+        let searched = all.len();
         let matches: Vec<VpsKeyObject> = all
-            .iter()
-            .map(VpsKeyObject::from_api)
+            .into_iter()
             .filter(|o| {
                 selectors(o)
                     .iter()
@@ -120,7 +120,7 @@ impl Data for VpsSshKeyDataSource {
                     "No matching SSH key",
                     format!(
                         "No VPS SSH key in this HostUp account has {field} \"{wanted}\" ({} keys searched).",
-                        all.len()
+                        searched
                     ),
                     AttributePath::new(field),
                 );

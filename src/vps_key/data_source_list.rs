@@ -2,17 +2,16 @@
 
 use super::attributes::{self as attr, KEY_TYPES};
 use super::state::VpsKeyObject;
-use crate::api::models::VpsSshKey;
 use crate::configured::Configured;
-use crate::ssh_key::key_type_of;
+use crate::ssh_key::{key_type_of, PublicKey};
 use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, optional, schema};
-use crate::tf::value::known;
+use crate::tf::value::{known, opt_string};
 use async_trait::async_trait;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::collections::HashMap;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueList, ValueString};
 use tf_provider::{map, AttributePath, Diagnostics};
@@ -77,18 +76,45 @@ fn check_key_type(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<String
     Some(normalized)
 }
 
-/// Every key of the account for a data source, unless the configuration has errors already.
+/// Every key of the account as the data sources show it, `legacy_id` included, unless the
+/// configuration has errors already.
 pub(super) async fn every_key(
     configured: &Configured,
     diags: &mut Diagnostics,
-) -> Option<Arc<Vec<VpsSshKey>>> {
+) -> Option<Vec<VpsKeyObject>> {
     if !diags.errors.is_empty() {
         return None;
     }
     let api = configured.api(diags)?;
-    api.vps_keys()
+    let all = api
+        .vps_keys()
         .await
-        .or_report(diags, "Could not list VPS SSH keys")
+        .or_report(diags, "Could not list VPS SSH keys")?;
+    let legacy = api.legacy_keys().await.or_report(
+        diags,
+        "Could not read the older key view (GET /api/ssh-keys) for legacy_id",
+    )?;
+    // One key is matched across the two views by key type and blob, never by name.
+    let older: HashMap<String, i64> = legacy
+        .iter()
+        .flat_map(|l| l.iter())
+        .filter_map(|l| Some((PublicKey::parse(&l.key).ok()?.canonical(), l.id)))
+        .collect();
+    Some(
+        all.iter()
+            .map(|k| {
+                let mut o = VpsKeyObject::from_api(k);
+                let canonical = PublicKey::parse(&k.public_key).map(|p| p.canonical());
+                o.legacy_id = opt_string(
+                    canonical
+                        .ok()
+                        .and_then(|c| older.get(&c))
+                        .map(|id| id.to_string()),
+                );
+                o
+            })
+            .collect(),
+    )
 }
 
 #[async_trait]
@@ -119,8 +145,7 @@ impl Data for VpsSshKeysDataSource {
         let key_type = check_key_type(diags, &config.key_type);
         let all = every_key(&self.configured, diags).await?;
         let keys = all
-            .iter()
-            .map(VpsKeyObject::from_api)
+            .into_iter()
             .filter(|o| {
                 regex
                     .as_ref()

@@ -48,7 +48,14 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
     }
 }
 
-/// Error for a 409 duplicate: find the existing key so the user can adopt it.
+async fn already_listed(api: &Inventory, fingerprint: &str) -> bool {
+    matches!(
+        api.find_vps_key_by_fingerprint(fingerprint, true).await,
+        Ok(Some(_))
+    )
+}
+
+/// Error for a duplicate: find the existing key so the user can adopt it.
 async fn duplicate_error(diags: &mut Diagnostics, api: &Inventory, fingerprint: &str) {
     let existing = api.find_vps_key_by_fingerprint(fingerprint, true).await;
     let detail = match existing {
@@ -204,6 +211,11 @@ impl Managed for VpsSshKeyResource {
             Ok(Created::New(k)) => (k, false),
             Ok(Created::Adopted(k)) => (k, true),
             Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
+                duplicate_error(diags, &api, &fingerprint).await;
+                return None;
+            }
+            // The older add refuses a duplicate with a plain 400: the inventory tells.
+            Err(e) if e.is_status(400) && already_listed(&api, &fingerprint).await => {
                 duplicate_error(diags, &api, &fingerprint).await;
                 return None;
             }

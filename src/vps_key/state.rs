@@ -17,6 +17,7 @@ pub struct VpsKeyObject {
     pub key_type: ValueString<'static>,
     pub created_at: ValueString<'static>,
     pub last_used_at: ValueString<'static>,
+    pub legacy_id: ValueString<'static>,
 }
 
 /// The resource's state.
@@ -44,6 +45,8 @@ impl VpsKeyObject {
             key_type: opt_string(k.derived_key_type()),
             created_at: opt_string(k.created_at.clone()),
             last_used_at: opt_string(k.last_used_at.clone()),
+            // Known only from the older view, which the data sources read separately.
+            legacy_id: ValueString::Null,
         }
     }
 }

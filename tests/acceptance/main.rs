@@ -11,6 +11,7 @@ mod examples;
 mod faults;
 mod hosting_ssh_key;
 mod logging;
+mod published;
 mod release;
 mod request_counts;
 mod vm_ssh_reset;

@@ -3,8 +3,10 @@
 
 use super::admin;
 use super::faults;
+use super::legacy;
 use super::reply::{into_response, problem, v1_error, ErrCtx, Reply};
 use super::shared::{Shared, MAX_BODY};
+use super::state::Profile;
 use super::state::{RecordedRequest, State};
 use super::util::now_iso;
 use super::v1;
@@ -30,6 +32,9 @@ enum Route<'a> {
     ImportHosting(&'a str),
     DeleteHosting(&'a str, &'a str),
     Reset(&'a str),
+    ListOlder,
+    AddOlder,
+    DeleteOlder,
 }
 
 enum Matched<'a> {
@@ -76,6 +81,15 @@ fn match_route<'a>(method: &str, path: &'a str) -> Matched<'a> {
                 (method == "DELETE").then_some(Route::DeleteHosting(a, k)),
             )
         }
+        ["api", "ssh-keys"] => pick(
+            "/api/ssh-keys",
+            match method {
+                "GET" => Some(Route::ListOlder),
+                "POST" => Some(Route::AddOlder),
+                "DELETE" => Some(Route::DeleteOlder),
+                _ => None,
+            },
+        ),
         ["api", "vm", v, "reset-ssh-keys"] => pick(
             "/api/vm/{vmid}/reset-ssh-keys",
             (method == "POST").then_some(Route::Reset(v)),
@@ -94,6 +108,28 @@ fn dispatch(st: &mut State, route: &Route<'_>, req: &Req<'_>) -> Reply {
         Route::ImportHosting(a) => v2::import_hosting(st, req, a),
         Route::DeleteHosting(a, k) => v2::delete_hosting(st, req, a, k),
         Route::Reset(v) => v1::reset(st, req, v),
+        Route::ListOlder => legacy::list(st, req),
+        Route::AddOlder => legacy::add(st, req),
+        Route::DeleteOlder => legacy::delete(st, req),
+    }
+}
+
+/// In the published profile, the inferred operations are answered the way a web server answers
+/// a route it does not have: 404 (or 405 where the path exists for other methods), no JSON.
+fn absent_in_published(route: &Route<'_>) -> Option<Reply> {
+    let page = |status: u16, title: &str| Reply {
+        status,
+        content_type: Some("text/html; charset=utf-8"),
+        body: format!("<html><body><h1>{status} {title}</h1></body></html>").into_bytes(),
+        headers: vec![],
+        drop_after: false,
+    };
+    match route {
+        Route::CreateVps | Route::DeleteVps(_) => Some(page(404, "Not Found")),
+        Route::DeleteHosting(..) => {
+            Some(page(405, "Method Not Allowed").with_header("Allow", "GET, POST"))
+        }
+        _ => None,
     }
 }
 
@@ -126,7 +162,7 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
     };
     let route_key = format!("{method} {template}");
     let is_api = path == "/api" || path.starts_with("/api/");
-    let is_v1 = path.starts_with("/api/vm/");
+    let is_v1 = path.starts_with("/api/vm/") || path == "/api/ssh-keys";
     let (request_id, latency) = {
         let mut st = shared.lock();
         let id = if is_v1 {
@@ -167,6 +203,11 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
                     &format!("{method} is not supported on this route."),
                     vec![],
                 ),
+                Matched::Found(_, route)
+                    if st.profile == Profile::Published && absent_in_published(route).is_some() =>
+                {
+                    absent_in_published(route).expect("checked")
+                }
                 Matched::Found(_, route) => match faults::decide(&mut st, &route_key) {
                     Some(inj) => {
                         fault = Some(inj.tag());

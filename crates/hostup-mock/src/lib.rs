@@ -16,6 +16,7 @@ mod admin;
 mod faults;
 pub mod fixtures;
 mod http;
+mod legacy;
 mod reply;
 mod shared;
 mod state;
@@ -24,8 +25,8 @@ mod v1;
 mod v2;
 
 pub use state::{
-    Faults, ForcedError, RecordedRequest, RecordedReset, Seed, SeedHostingAccount, SeedHostingKey,
-    SeedToken, SeedVm, SeedVpsKey,
+    Faults, ForcedError, Profile, RecordedRequest, RecordedReset, Seed, SeedHostingAccount,
+    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
 };
 
 use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};

@@ -1,6 +1,6 @@
 //! `hostup-mock`: run the in-memory HostUp API mock on loopback until SIGTERM/SIGINT.
 
-use hostup_mock::{serve_forever, Seed};
+use hostup_mock::{serve_forever, Profile, Seed};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ hostup-mock: an in-memory HostUp API (VPS SSH keys, shared-hosting SSH keys, v1 
 for tests and demos.
 
 USAGE:
-    hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH]
+    hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|published]
 
 OPTIONS:
     --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
@@ -19,6 +19,15 @@ OPTIONS:
                       `mock-token` with all scopes, hosting account
                       acct_01hxa3b4c5d6e7f8g9h0j1k2m3, VM 10000, no keys).
     --url-file PATH   Also write the base URL to PATH once listening.
+    --profile NAME    Which operations to serve (overrides the seed's \"profile\"):
+                      complete   every operation of CONTRACT.md, the inferred ones included
+                                 (the default);
+                      published  only what HostUp's reference publishes: POST /api/v2/ssh-keys
+                                 and DELETE /api/v2/ssh-keys/{id} answer 404 with an HTML page,
+                                 DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{keyId} 405,
+                                 as a web server answers a route it lacks.
+                      Both serve the older GET/POST/DELETE /api/ssh-keys (X-API-Key, v1
+                      envelopes, numeric ids = displayId, MD5 fingerprints) over the same keys.
     -h, --help        Show this help.
 
 On start it prints one line: `hostup-mock listening on http://127.0.0.1:PORT`.
@@ -36,7 +45,8 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                             \"sshKeys\": [{\"name\": \"n\", \"publicKey\": \"...\"}]}],
       \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
-                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"seed\": 0} }
+                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"seed\": 0},
+      \"profile\": \"complete\" }
 
 ADMIN ENDPOINTS (no auth): GET /__mock/state, GET|DELETE /__mock/requests,
 GET|PUT /__mock/faults, POST /__mock/vps-keys, DELETE /__mock/vps-keys/{id}.
@@ -46,6 +56,7 @@ struct Args {
     listen: SocketAddr,
     seed: Option<String>,
     url_file: Option<String>,
+    profile: Option<Profile>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -53,6 +64,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         seed: None,
         url_file: None,
+        profile: None,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
@@ -82,6 +94,10 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             "--seed" => args.seed = Some(value("--seed")?),
             "--url-file" => args.url_file = Some(value("--url-file")?),
+            "--profile" => {
+                let v = value("--profile")?;
+                args.profile = Some(v.parse().map_err(|e| format!("--profile: {e}"))?);
+            }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
@@ -108,7 +124,10 @@ fn run() -> Result<(), String> {
             args.listen
         ));
     }
-    let seed = load_seed(args.seed.as_deref())?;
+    let mut seed = load_seed(args.seed.as_deref())?;
+    if let Some(p) = args.profile {
+        seed.profile = p;
+    }
     serve_forever(seed, args.listen, |url| {
         // URL file first (written to a temporary name, then renamed), so that whoever waits for
         // the stdout line, or polls for the file, never sees it missing or half-written.

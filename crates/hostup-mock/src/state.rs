@@ -23,6 +23,31 @@ pub struct Seed {
     pub hosting_accounts: Vec<SeedHostingAccount>,
     pub vms: Vec<SeedVm>,
     pub faults: Faults,
+    pub profile: Profile,
+}
+
+/// Which operations the mock serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Every operation of CONTRACT.md, the inferred ones included.
+    #[default]
+    Complete,
+    /// Only what HostUp's reference publishes: no v2 VPS add or delete, no hosting remove.
+    Published,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "complete" => Ok(Profile::Complete),
+            "published" => Ok(Profile::Published),
+            other => Err(format!(
+                "unknown profile \"{other}\" (expected complete or published)"
+            )),
+        }
+    }
 }
 
 impl Default for Seed {
@@ -46,6 +71,7 @@ impl Default for Seed {
                 account_id: Some(ACCOUNT_ID.into()),
             }],
             faults: Faults::default(),
+            profile: Profile::default(),
         }
     }
 }
@@ -205,6 +231,8 @@ pub(crate) struct Token {
 pub(crate) struct VpsRec {
     /// Insertion sequence number: the keyset the list cursor points into.
     pub seq: u64,
+    /// The numeric id of the older `/api/ssh-keys` view.
+    pub legacy_id: i64,
     pub account_id: String,
     /// Always carries `actions` with both gates.
     pub key: VpsSshKey,
@@ -231,6 +259,7 @@ pub(crate) struct State {
     pub resets: Vec<RecordedReset>,
     pub requests: Vec<RecordedRequest>,
     pub faults: Faults,
+    pub profile: Profile,
     pub rng: Prng,
     pub default_account: String,
     /// Keys the cursor check value so cursors cannot be forged by hand.
@@ -267,6 +296,7 @@ impl State {
             resets: vec![],
             requests: vec![],
             rng: Prng::new(seed.faults.seed),
+            profile: seed.profile,
             faults: seed.faults,
             cursor_secret: mix64(super::util::unix_secs() ^ std::process::id() as u64),
             default_account,
@@ -366,6 +396,7 @@ impl State {
         };
         self.vps.push(VpsRec {
             seq,
+            legacy_id: display as i64,
             account_id: account.to_string(),
             key: key.clone(),
         });
