@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod faults;
 mod hosting;
+mod profiles;
 mod robustness;
 mod v1;
 mod vps;
