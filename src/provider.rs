@@ -201,7 +201,8 @@ impl Provider for HostupProvider {
                 "endpoint" => optional(
                     AttributeType::String,
                     "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
-                     `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock).",
+                     `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock). \
+                     The server's base URL: the provider adds `/api/...` itself.",
                 ),
                 "max_retries" => optional(
                     AttributeType::Number,

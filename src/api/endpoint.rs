@@ -5,7 +5,8 @@ use reqwest::Url;
 pub const DEFAULT_ENDPOINT: &str = "https://cloud.hostup.se";
 
 /// Parse and check an endpoint URL. `http` is only allowed to a loopback host: the API key would
-/// otherwise cross the network in clear text.
+/// otherwise cross the network in clear text. A path is a prefix in front of `/api/...` (a proxy
+/// that serves the API under one); the API's own `/api` is refused, since it would be doubled.
 pub fn parse_endpoint(raw: &str) -> Result<Url, String> {
     let trimmed = raw.trim();
     let url = Url::parse(trimmed).map_err(|e| {
@@ -42,10 +43,41 @@ pub fn parse_endpoint(raw: &str) -> Result<Url, String> {
             "The endpoint URL must not contain credentials; set api_key instead.".to_string(),
         );
     }
+    // The provider appends /api/v2/... itself; an endpoint that already holds the API's path
+    // would send /api/api/v2/...
+    if url
+        .path_segments()
+        .is_some_and(|mut segs| segs.any(|s| s == "api"))
+    {
+        let base = format!("{}://{}", url.scheme(), url.authority());
+        return Err(format!(
+            "\"{trimmed}\" includes the API's own path (/api). Give the server's base URL, e.g. \
+             \"{base}\": the provider adds /api/v2/... and /api/vm/... itself. A path is kept only as a \
+             prefix in front of those, for a proxy that serves the API under one."
+        ));
+    }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!(
             "\"{trimmed}\" has a query or fragment; give only scheme, host, port and an optional base path."
         ));
     }
     Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_endpoint;
+
+    #[test]
+    fn the_api_path_is_refused_and_a_proxy_prefix_kept() {
+        for bad in [
+            "http://127.0.0.1:8080/api",
+            "https://cloud.hostup.se/api/v2/",
+        ] {
+            let msg = parse_endpoint(bad).unwrap_err();
+            assert!(msg.contains("includes the API's own path"), "{msg}");
+        }
+        assert!(parse_endpoint("https://proxy.example.com/hostup").is_ok());
+        assert!(parse_endpoint("https://cloud.hostup.se/").is_ok());
+    }
 }

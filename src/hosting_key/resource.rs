@@ -14,7 +14,7 @@ use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
 use crate::tf::public_key::{check_public_key, keep_prior_key};
 use crate::tf::schema::{computed, required, schema};
-use crate::tf::validate::{check_name, check_not_null, import_hint};
+use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
 use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -213,6 +213,9 @@ impl Managed for HostingSshKeyResource {
         };
         match list.ssh_keys.iter().find(|k| k.id == id) {
             Some(k) => {
+                if !api.claim(&format!("{account}/{id}")) {
+                    warn_claimed_twice(diags, TYPE_NAME, &format!("{account}/{id}"));
+                }
                 let mut s = state;
                 let fresh = HostingKeyState::from_api(&account, k);
                 s.name = fresh.name;

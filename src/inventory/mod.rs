@@ -34,6 +34,8 @@ pub struct Inventory {
     v2_delete: Probe,
     /// The older view, read once per process for `legacy_id` (None: the view is not available).
     legacy: tokio::sync::OnceCell<Option<Arc<Vec<LegacyKey>>>>,
+    /// Keys read or imported by a resource in this run, to notice one key under two addresses.
+    claimed: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Inventory {
@@ -45,7 +47,15 @@ impl Inventory {
             v2_add: Probe::default(),
             v2_delete: Probe::default(),
             legacy: tokio::sync::OnceCell::new(),
+            claimed: Mutex::default(),
         }
+    }
+
+    /// Record that a resource read `key` in this run; false when another resource already did
+    /// (Terraform reads each resource once per run).
+    pub fn claim(&self, key: &str) -> bool {
+        let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
+        claimed.insert(key.to_string())
     }
 
     // ---- VPS keys ----------------------------------------------------------------------------

@@ -52,3 +52,16 @@ pub fn check_not_null<T>(diags: &mut Diagnostics, attr: &str, value: &Value<T>) 
         );
     }
 }
+
+/// Warn that one HostUp key is managed by two resources (imported twice, say): destroying either
+/// removes it for both.
+pub fn warn_claimed_twice(diags: &mut Diagnostics, type_name: &str, key: &str) {
+    diags.root_warning(
+        format!("SSH key {key} is managed by more than one {type_name} resource"),
+        format!(
+            "Two resources in this state point at the same HostUp key (it was imported twice, for \
+             example). Destroying or replacing either removes the key for both. Keep one, and stop \
+             managing the others with `terraform state rm {type_name}.<name>`."
+        ),
+    );
+}

@@ -47,18 +47,15 @@ fn check(diags: &mut Diagnostics, config: &VpsKeyObject) {
             "No key selected",
             "Set exactly one of `id`, `name` or `fingerprint` to choose the key.",
         ),
-        _ => {
-            for n in &set {
-                diags.error(
-                    "Conflicting key selectors",
-                    format!(
-                        "Set exactly one of `id`, `name` or `fingerprint`; {} are set.",
-                        set.join(" and ")
-                    ),
-                    AttributePath::new(n.to_string()),
-                );
-            }
-        }
+        // One diagnostic, on the second selector: the first may be the one the user meant.
+        _ => diags.error(
+            "Conflicting key selectors",
+            format!(
+                "Set exactly one of `id`, `name` or `fingerprint`; {} are set.",
+                set.join(" and ")
+            ),
+            AttributePath::new(set[1].to_string()),
+        ),
     }
     if let Some(fp) = known(&config.fingerprint) {
         if !fp.starts_with("SHA256:") {

@@ -16,7 +16,7 @@ use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
 use crate::tf::public_key::{check_public_key, keep_prior_key};
 use crate::tf::schema::{computed, required, schema};
-use crate::tf::validate::{check_name, check_not_null, import_hint};
+use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
 use crate::tf::value::{known, opt_string, string};
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
@@ -125,6 +125,9 @@ impl Managed for VpsSshKeyResource {
         };
         match api.find_vps_key(&id).await {
             Ok(Some(k)) => {
+                if !api.claim(&k.id) {
+                    warn_claimed_twice(diags, TYPE_NAME, &k.id);
+                }
                 let fresh = VpsKeyState::from_api(&k);
                 let mut s = state;
                 s.name = fresh.name;

@@ -117,9 +117,10 @@ fn single_key_lookup_errors() {
 
     tf.config("data \"hostup_vps_ssh_key\" \"k\" {\n  id = \"ssh_x\"\n  name = \"twin\"\n}\n");
     let out = tf.plan_err();
-    assert!(
-        out.text().contains("Conflicting key selectors"),
-        "{}",
+    assert_eq!(
+        out.text().matches("Conflicting key selectors").count(),
+        1,
+        "said once, on the second selector:\n{}",
         out.all()
     );
 

@@ -324,3 +324,32 @@ fn provider_configuration_errors() {
     ));
     tf.apply();
 }
+
+#[test]
+fn one_key_under_two_addresses_is_warned_about() {
+    let mock = MockServer::start(Seed::default());
+    let key = test_key(13_001, "");
+    let made = mock.insert_vps_key("shared", &key);
+    let tf = Tf::new(&mock);
+    let block = |name: &str| {
+        format!(
+            "resource \"hostup_vps_ssh_key\" \"{name}\" {{\n  name       = \"shared\"\n  public_key = {}\n}}\n",
+            hcl(&key)
+        )
+    };
+    tf.config(&(block("one") + &block("two")));
+    for address in ["hostup_vps_ssh_key.one", "hostup_vps_ssh_key.two"] {
+        let out = tf.import(address, &made.id);
+        assert!(out.ok, "{}", out.all());
+    }
+    let out = tf.run(&["plan", "-input=false", "-no-color"]);
+    assert!(out.ok, "{}", out.all());
+    let text = out.text();
+    assert_eq!(
+        text.matches("is managed by more than one hostup_vps_ssh_key resource")
+            .count(),
+        1,
+        "one warning for the second address:\n{text}"
+    );
+    assert!(text.contains("terraform state rm"), "{text}");
+}
