@@ -225,6 +225,15 @@ impl PublicKey {
         format!("SHA256:{}", STANDARD_NO_PAD.encode(digest.as_ref()))
     }
 
+    /// The MD5 fingerprint HostUp's control panel and older API show: colon-separated hex of the
+    /// MD5 of the key blob, as `ssh-keygen -l -E md5` prints it after its `MD5:` prefix.
+    pub fn fingerprint_md5(&self) -> String {
+        use md5::Digest;
+        let digest = md5::Md5::digest(&self.blob);
+        let hex: Vec<String> = digest.iter().map(|b| format!("{b:02x}")).collect();
+        hex.join(":")
+    }
+
     /// HostUp's `keyType` enum value: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`.
     pub fn key_type(&self) -> &'static str {
         key_type_of(&self.algorithm)
@@ -361,6 +370,7 @@ mod tests {
     // Generated with ssh-keygen for these tests; public halves only.
     const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
     const ED25519_FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+    const ED25519_MD5: &str = "a8:75:9b:6d:fe:e2:2b:66:8a:d7:be:41:8a:c3:e0:30";
 
     fn wire(parts: &[&[u8]]) -> String {
         let mut blob = Vec::new();
@@ -379,6 +389,7 @@ mod tests {
         assert_eq!(k.key_type(), "ed25519");
         assert_eq!(k.bits(), 256);
         assert_eq!(k.fingerprint(), ED25519_FP);
+        assert_eq!(k.fingerprint_md5(), ED25519_MD5);
     }
 
     #[test]
