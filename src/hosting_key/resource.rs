@@ -12,7 +12,7 @@ use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, OrReport};
-use crate::tf::public_key::{check_public_key, keep_prior_key};
+use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, import_hint};
 use crate::tf::value::{known, opt_string, string};
@@ -40,11 +40,13 @@ const TYPE_NAME: &str = HostingSshKeyResource::TYPE_NAME;
 fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
     if s.public_key.is_unknown() {
         s.fingerprint = Value::Unknown;
+        s.fingerprint_md5 = Value::Unknown;
         s.key_type = Value::Unknown;
         s.bits = Value::Unknown;
         s.comment = Value::Unknown;
     } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
         s.fingerprint = string(k.fingerprint());
+        s.fingerprint_md5 = string(k.fingerprint_md5());
         s.key_type = string(k.algorithm());
         s.bits = Value::Value(k.bits() as i64);
         s.comment = opt_string(k.comment().map(str::to_string));
@@ -125,6 +127,7 @@ impl Managed for HostingSshKeyResource {
                     attr::PUBLIC_KEY
                 )),
                 "fingerprint" => computed(AttributeType::String, attr::FINGERPRINT),
+                "fingerprint_md5" => computed(AttributeType::String, attr::FINGERPRINT_MD5),
                 "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
                 "bits" => computed(AttributeType::Number, attr::BITS),
                 "comment" => computed(AttributeType::String, attr::COMMENT),
@@ -171,6 +174,9 @@ impl Managed for HostingSshKeyResource {
                     s.bits = fresh.bits;
                     s.comment = fresh.comment;
                 }
+                // From the key material known, HostUp's or the state's; also fills in states
+                // written before the attribute existed.
+                s.fingerprint_md5 = md5_of(&s.public_key);
                 s.authorized = Value::Value(true);
                 Some(s)
             }
@@ -207,6 +213,7 @@ impl Managed for HostingSshKeyResource {
         check_name(diags, &s.name, "name");
         if keep_prior_key(&prior_state.public_key, &mut s.public_key) {
             s.fingerprint = prior_state.fingerprint.clone();
+            s.fingerprint_md5 = prior_state.fingerprint_md5.clone();
             s.key_type = prior_state.key_type.clone();
             s.bits = prior_state.bits;
             s.comment = prior_state.comment.clone();

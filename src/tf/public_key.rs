@@ -2,9 +2,9 @@
 //! identity (algorithm and key data) so that a comment, whitespace or `file()`'s trailing newline
 //! is not a change.
 
-use super::value::known;
+use super::value::{known, string};
 use crate::ssh_key::{same_key, KeyError, PublicKey};
-use tf_provider::value::ValueString;
+use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// Check a public key value. Unknown values pass (checked again when known). Returns the parsed
@@ -25,6 +25,17 @@ pub fn check_public_key(
             diags.error(summary, e.to_string(), AttributePath::new(path.to_string()));
             None
         }
+    }
+}
+
+/// The MD5 fingerprint of a key value: unknown while the value is, null when it is null or not a
+/// key.
+pub fn md5_of(value: &ValueString<'_>) -> ValueString<'static> {
+    match value {
+        Value::Unknown => Value::Unknown,
+        _ => known(value)
+            .and_then(|k| PublicKey::parse(k).ok())
+            .map_or(Value::Null, |k| string(k.fingerprint_md5())),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
-use crate::tf::public_key::{check_public_key, keep_prior_key};
+use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, import_hint};
 use crate::tf::value::{known, opt_string, string};
@@ -37,13 +37,16 @@ impl VpsSshKeyResource {
 
 const TYPE_NAME: &str = VpsSshKeyResource::TYPE_NAME;
 
-/// Set `fingerprint` and `key_type` from `public_key` (unknown while the key is unknown).
+/// Set `fingerprint`, `fingerprint_md5` and `key_type` from `public_key` (unknown while the key
+/// is unknown).
 fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
     if s.public_key.is_unknown() {
         s.fingerprint = Value::Unknown;
+        s.fingerprint_md5 = Value::Unknown;
         s.key_type = Value::Unknown;
     } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
         s.fingerprint = string(k.fingerprint());
+        s.fingerprint_md5 = string(k.fingerprint_md5());
         s.key_type = string(k.key_type());
     }
 }
@@ -94,6 +97,7 @@ impl Managed for VpsSshKeyResource {
                     ),
                 ),
                 "fingerprint" => computed(AttributeType::String, attr::FINGERPRINT),
+                "fingerprint_md5" => computed(AttributeType::String, attr::FINGERPRINT_MD5),
                 "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
                 "created_at" => computed(AttributeType::String, attr::CREATED_AT),
             },
@@ -125,6 +129,8 @@ impl Managed for VpsSshKeyResource {
                     s.fingerprint = fresh.fingerprint;
                     s.key_type = fresh.key_type;
                 }
+                // Also fills in states written before the attribute existed.
+                s.fingerprint_md5 = md5_of(&s.public_key);
                 if k.created_at.is_some() {
                     s.created_at = fresh.created_at;
                 }
@@ -168,6 +174,7 @@ impl Managed for VpsSshKeyResource {
         let unchanged_key = keep_prior_key(&prior_state.public_key, &mut s.public_key);
         if unchanged_key {
             s.fingerprint = prior_state.fingerprint.clone();
+            s.fingerprint_md5 = prior_state.fingerprint_md5.clone();
             s.key_type = prior_state.key_type.clone();
         } else {
             // Replacement: Terraform plans the new object separately with plan_create.
@@ -213,6 +220,7 @@ impl Managed for VpsSshKeyResource {
         let mut s = planned;
         s.id = string(&created.id);
         s.fingerprint = string(fingerprint);
+        s.fingerprint_md5 = string(key.fingerprint_md5());
         s.key_type = string(key.key_type());
         s.created_at = opt_string(created.created_at.clone());
         // An adopted key may carry another name (if it was renamed meanwhile): finish the job,

@@ -78,6 +78,13 @@ pub fn terraform_bin() -> PathBuf {
     );
 }
 
+/// MD5 fingerprint (colon hex) of a key line, computed by the crate's own key module.
+pub fn fingerprint_md5(key: &str) -> String {
+    hostup::ssh_key::PublicKey::parse(key)
+        .expect("test key parses")
+        .fingerprint_md5()
+}
+
 /// The `terraform` block every workspace needs.
 pub const REQUIRED_PROVIDERS: &str =
     "terraform {\n  required_providers {\n    hostup = { source = \"hostup/hostup\" }\n  }\n}\n";
