@@ -1,6 +1,6 @@
-//! The `public_key` attribute of both key objects: parsed at plan time, and compared by key
-//! identity (algorithm and key data) so that a comment, whitespace or `file()`'s trailing newline
-//! is not a change.
+//! The `public_key` attribute of both key objects (and the functions' argument of that name):
+//! parsed at plan time, and compared by key identity (algorithm and key data) so that a comment,
+//! whitespace or `file()`'s trailing newline is not a change.
 
 use super::value::{known, string};
 use crate::ssh_key::{same_key, KeyError, PublicKey};
@@ -18,14 +18,20 @@ pub fn check_public_key(
     match PublicKey::parse(raw) {
         Ok(k) => Some(k),
         Err(e) => {
-            let summary = match e {
-                KeyError::PrivateKey => "Private key given where a public key is expected",
-                _ => "Invalid SSH public key",
-            };
-            diags.error(summary, e.to_string(), AttributePath::new(path.to_string()));
+            let (summary, detail) = refusal(&e);
+            diags.error(summary, detail, AttributePath::new(path.to_string()));
             None
         }
     }
+}
+
+/// Why a key is refused, as a diagnostic's summary and detail.
+pub fn refusal(e: &KeyError) -> (&'static str, String) {
+    let summary = match e {
+        KeyError::PrivateKey => "Private key given where a public key is expected",
+        _ => "Invalid SSH public key",
+    };
+    (summary, e.to_string())
 }
 
 /// The MD5 fingerprint of a key value: unknown while the value is, null when it is null or not a
