@@ -33,7 +33,8 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                     \"canDelete\": {\"allowed\": true, \"reason\": null}}],
       \"hostingAccounts\": [{\"id\": \"acct_...\", \"accountId\": \"20000\", \"sshCommand\": \"ssh u@h\",
                             \"canAdd\": {\"allowed\": true, \"reason\": null},
-                            \"sshKeys\": [{\"name\": \"n\", \"publicKey\": \"...\"}]}],
+                            \"sshKeys\": [{\"name\": \"n\", \"publicKey\": \"...\",
+                                         \"withholdPublicKey\": false}]}],
       \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
                   \"dropCreateReplies\": 0, \"forcedErrors\": [], \"seed\": 0} }
