@@ -231,6 +231,17 @@ terraform import hostup_x.example 123
     let problems = check_page(fixed, &block, Some("hostup_x"), true);
     assert_eq!(
         problems,
+        [
+            "missing (in the schema, not documented): [\"tags\"]",
+            "the Import section shows no `import { to = hostup_x.<name> ... }` block"
+        ]
+    );
+    let fixed = format!(
+        "{fixed}\n```terraform\nimport {{\n  to = hostup_x.example\n  id = \"123\"\n}}\n```\n"
+    );
+    let problems = check_page(&fixed, &block, Some("hostup_x"), true);
+    assert_eq!(
+        problems,
         ["missing (in the schema, not documented): [\"tags\"]"]
     );
 }

@@ -12,6 +12,7 @@ use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, OrReport};
+use crate::tf::import_id::{find_one, KeySelector};
 use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, import_hint};
@@ -35,6 +36,7 @@ impl HostingSshKeyResource {
 }
 
 const TYPE_NAME: &str = HostingSshKeyResource::TYPE_NAME;
+const LISTER: &str = super::HostingSshKeysDataSource::TYPE_NAME;
 
 /// Set the attributes derived from `public_key`: all unknown while the key is unknown.
 fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
@@ -53,11 +55,13 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
     }
 }
 
-/// The import ID is `accountId/keyId`.
-fn split_import_id(id: &str) -> Option<(String, String)> {
+/// The import ID is `accountId/<key>`, the key named by id, `SHA256:` fingerprint or
+/// `name:<name>`.
+fn split_import_id(id: &str) -> Option<(String, KeySelector)> {
     let (account, key) = id.trim().split_once('/')?;
-    let ok = |s: &str| !s.is_empty() && !s.contains('/') && !s.chars().any(char::is_whitespace);
-    (ok(account) && ok(key)).then(|| (account.to_string(), key.to_string()))
+    let account_ok = !account.is_empty() && !account.chars().any(char::is_whitespace);
+    let key = KeySelector::parse(key)?;
+    account_ok.then(|| (account.to_string(), key))
 }
 
 /// Error for a key already on the account, naming it and the import command.
@@ -295,12 +299,15 @@ impl Managed for HostingSshKeyResource {
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let Some((account, key_id)) = split_import_id(&id) else {
+        let Some((account, selector)) = split_import_id(&id) else {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "\"{}\" is not of the form accountId/keyId. For example:\n\n  terraform import \
-                     {TYPE_NAME}.deploy acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3",
+                    "\"{}\" is not of the form accountId/keyId, accountId/SHA256:<fingerprint> or \
+                     accountId/name:<name>. For example:\n\n  terraform import {TYPE_NAME}.deploy \
+                     acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform \
+                     import {TYPE_NAME}.deploy \
+                     acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI",
                     id.chars().take(200).collect::<String>()
                 ),
             );
@@ -308,31 +315,35 @@ impl Managed for HostingSshKeyResource {
         };
         let api = self.configured.api(diags)?;
         let list = list(diags, &api, &account).await?;
-        match list.ssh_keys.iter().find(|k| k.id == key_id) {
-            Some(k) => Some(HostingKeyState::from_api(&account, k)),
-            None => {
-                diags.root_error(
-                    "SSH key not found",
-                    format!(
-                        "Hosting account {account} has no SSH key with id \"{key_id}\". List them with the \
-                         hostup_hosting_ssh_keys data source."
-                    ),
-                );
-                None
-            }
-        }
+        let place = format!("hosting account {account}");
+        let k = find_one(
+            diags,
+            TYPE_NAME,
+            LISTER,
+            &selector,
+            &place,
+            &list.ssh_keys,
+            |k| format!("{account}/{}", k.id),
+        )?;
+        Some(HostingKeyState::from_api(&account, k))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::split_import_id;
+    use crate::tf::import_id::KeySelector;
 
     #[test]
     fn import_ids() {
         assert_eq!(
             split_import_id("acct_1/ssh_2"),
-            Some(("acct_1".into(), "ssh_2".into()))
+            Some(("acct_1".into(), KeySelector::Id("ssh_2".into())))
+        );
+        let fp = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+        assert_eq!(
+            split_import_id(&format!("acct_1/{fp}")),
+            Some(("acct_1".into(), KeySelector::Fingerprint(fp.into())))
         );
         for bad in ["", "acct_1", "/ssh_2", "acct_1/", "a/b/c", "a b/c"] {
             assert_eq!(split_import_id(bad), None, "{bad:?}");

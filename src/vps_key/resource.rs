@@ -14,6 +14,7 @@ use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
+use crate::tf::import_id::{find_one, KeySelector};
 use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, import_hint};
@@ -36,6 +37,7 @@ impl VpsSshKeyResource {
 }
 
 const TYPE_NAME: &str = VpsSshKeyResource::TYPE_NAME;
+const LISTER: &str = super::VpsSshKeysDataSource::TYPE_NAME;
 
 /// Set `fingerprint`, `fingerprint_md5` and `key_type` from `public_key` (unknown while the key
 /// is unknown).
@@ -278,34 +280,28 @@ impl Managed for VpsSshKeyResource {
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let id = id.trim().to_string();
-        if id.is_empty() || id.contains('/') || id.chars().any(char::is_whitespace) {
+        let Some(selector) = KeySelector::parse(&id) else {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "Expected the HostUp id of a VPS SSH key, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
-                     ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n\nList ids with the hostup_vps_ssh_keys data source."
+                    "Expected the HostUp id of a VPS SSH key, its SHA256: fingerprint (as `ssh-keygen -l` \
+                     prints it) or name:<name>, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
+                     ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform import {TYPE_NAME}.deploy \
+                     SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI\n  terraform import \
+                     {TYPE_NAME}.deploy name:ci-deploy\n\nList keys with the hostup_vps_ssh_keys data source."
                 ),
             );
             return None;
-        }
+        };
         let api = self.configured.api(diags)?;
-        let found = api
-            .find_vps_key(&id)
-            .await
-            .or_report(diags, &format!("Could not import SSH key {id}"))?;
-        match found {
-            Some(k) => Some(VpsKeyState::from_api(&k)),
-            None => {
-                diags.root_error(
-                    "SSH key not found",
-                    format!(
-                        "No VPS SSH key with id \"{id}\" in this HostUp account. List ids with the \
-                         hostup_vps_ssh_keys data source."
-                    ),
-                );
-                None
-            }
-        }
+        let keys = api.vps_keys().await.or_report(
+            diags,
+            &format!("Could not import the SSH key with {selector}"),
+        )?;
+        let place = "this HostUp account";
+        let k = find_one(diags, TYPE_NAME, LISTER, &selector, place, &keys, |k| {
+            k.id.clone()
+        })?;
+        Some(VpsKeyState::from_api(k))
     }
 }

@@ -387,12 +387,17 @@ pub fn check_page(
             if !has_section(markdown, "Import") {
                 problems.push("no `## Import` section".into());
             } else {
+                let text = section_text(markdown, "Import");
                 let cmd = format!("terraform import {ty}.");
-                if !section_text(markdown, "Import")
-                    .iter()
-                    .any(|l| l.trim_start().starts_with(&cmd))
-                {
+                if !text.iter().any(|l| l.trim_start().starts_with(&cmd)) {
                     problems.push(format!("the Import section shows no `{cmd}<name> <id>`"));
+                }
+                // The `import {}` block beside the CLI form.
+                let to = format!("to = {ty}.");
+                if !text.iter().any(|l| l.trim_start().starts_with(&to)) {
+                    problems.push(format!(
+                        "the Import section shows no `import {{ {to}<name> ... }}` block"
+                    ));
                 }
             }
         }
