@@ -225,3 +225,79 @@ fn import_blocks_and_generated_config_plan_clean() {
     }
     assert_eq!(mock.write_count(), 0, "importing sends no write");
 }
+
+/// A hosting key HostUp lists with `publicKey: null` imports by fingerprint, with `public_key`
+/// and `fingerprint_md5` null; giving the key in the configuration then only updates the state
+/// (no replacement, nothing sent). Generated configuration says `public_key = null`.
+#[test]
+fn hosting_key_listed_without_key_material() {
+    let key = test_key(5, "laptop");
+    let mock = MockServer::start(hosting_seed("laptop", &key, true));
+    let id = format!("{ACCOUNT}/{}", fingerprint(&key));
+    let tf = Tf::new(&mock);
+    // Another comment and file()'s newline: still the same key.
+    let given = format!("{}\n", test_key(5, "other"));
+    tf.config(&hosting_config("laptop", &given));
+
+    let out = tf.import(HOSTING, &id);
+    assert!(out.ok, "{}", out.all());
+    let v = tf.values(HOSTING);
+    assert_eq!(v["public_key"], json!(null));
+    assert_eq!(v["fingerprint"], json!(fingerprint(&key)));
+    assert_eq!(v["fingerprint_md5"], json!(null), "no key material, no MD5");
+
+    let plan = tf.plan();
+    assert_eq!(plan.actions(HOSTING), ["update"], "not a replacement");
+    assert_eq!(
+        plan.after(HOSTING)["fingerprint_md5"],
+        json!(fingerprint_md5(&key))
+    );
+    tf.apply();
+    assert_eq!(mock.write_count(), 0, "nothing sent");
+    assert_eq!(
+        tf.values(HOSTING)["fingerprint_md5"],
+        json!(fingerprint_md5(&key))
+    );
+    assert_empty_plan(&tf);
+
+    if !cli().has_import_blocks() {
+        variant(
+            "withheld_key",
+            "no import blocks before 1.5: generated configuration not checked",
+        );
+        return;
+    }
+    variant("withheld_key", "generated configuration checked too");
+    let tf = Tf::new(&mock);
+    tf.config(&format!(
+        "import {{\n  to = {HOSTING}\n  id = {}\n}}\n",
+        hcl(&id)
+    ));
+    let out = tf.run(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-generate-config-out=generated.tf",
+    ]);
+    assert!(out.ok, "{}", out.all());
+    let generated = std::fs::read_to_string(tf.dir.join("generated.tf")).unwrap();
+    assert!(generated.contains("public_key = null"), "{generated}");
+    // What the user does next: put the key there. The import then updates the state as above.
+    std::fs::write(
+        tf.dir.join("generated.tf"),
+        generated.replace(
+            "public_key = null",
+            &format!("public_key = {}", hcl(&given)),
+        ),
+    )
+    .unwrap();
+    let plan = tf.plan();
+    assert_eq!(plan.actions(HOSTING), ["update"], "import, then update");
+    tf.apply();
+    assert_eq!(
+        tf.values(HOSTING)["fingerprint_md5"],
+        json!(fingerprint_md5(&key))
+    );
+    assert_empty_plan(&tf);
+    assert_eq!(mock.write_count(), 0);
+}

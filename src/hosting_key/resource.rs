@@ -9,7 +9,7 @@ use super::state::HostingKeyState;
 use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::configured::Configured;
 use crate::inventory::Inventory;
-use crate::ssh_key::same_key;
+use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, OrReport};
 use crate::tf::import_id::{find_one, KeySelector};
@@ -53,6 +53,14 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
         s.bits = Value::Value(k.bits() as i64);
         s.comment = opt_string(k.comment().map(str::to_string));
     }
+}
+
+/// True when the state has no key material (HostUp listed the key with `publicKey: null`) and the
+/// configuration gives the key with that fingerprint.
+fn gives_withheld_key(prior: &HostingKeyState, proposed: &HostingKeyState) -> bool {
+    let given = known(&proposed.public_key).and_then(|k| PublicKey::parse(k).ok());
+    prior.public_key.is_null()
+        && given.is_some_and(|k| known(&prior.fingerprint) == Some(k.fingerprint().as_str()))
 }
 
 /// The import ID is `accountId/<key>`, the key named by id, `SHA256:` fingerprint or
@@ -215,21 +223,28 @@ impl Managed for HostingSshKeyResource {
     ) -> Option<(Self::State, &'static [&'static str])> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
-        if keep_prior_key(&prior_state.public_key, &mut s.public_key) {
+        let unchanged = keep_prior_key(&prior_state.public_key, &mut s.public_key);
+        let withheld = !unchanged && gives_withheld_key(&prior_state, &s);
+        if unchanged || withheld {
             s.fingerprint = prior_state.fingerprint.clone();
-            s.fingerprint_md5 = prior_state.fingerprint_md5.clone();
+            s.fingerprint_md5 = match withheld {
+                true => md5_of(&s.public_key),
+                false => prior_state.fingerprint_md5.clone(),
+            };
             s.key_type = prior_state.key_type.clone();
             s.bits = prior_state.bits;
             s.comment = prior_state.comment.clone();
         } else {
             derive_from_key(diags, &mut s);
         }
-        if s.public_key != prior_state.public_key
-            || s.name != prior_state.name
-            || s.account_id != prior_state.account_id
-        {
+        let key_changed = s.public_key != prior_state.public_key && !withheld;
+        if key_changed || s.name != prior_state.name || s.account_id != prior_state.account_id {
             s.id = Value::Unknown;
             s.authorized = Value::Unknown;
+        }
+        if withheld {
+            // Only the state learns the key: nothing to send, nothing to replace.
+            return Some((s, &["account_id", "name"]));
         }
         Some((s, &["account_id", "name", "public_key"]))
     }
