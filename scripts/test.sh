@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, the mock's HTTP tests and the acceptance tests that drive the real
-# Terraform CLI against the mock. Installs protoc and a Terraform CLI when missing.
+# Terraform CLI against the mock. Installs protoc, a Terraform CLI and ssh-keygen when missing.
 source "$(dirname "$0")/lib.sh"
 ensure_protoc
 ensure_terraform
 ensure_python
 ensure_gpg
+ensure_ssh_keygen
 clean_env
 cd "$ROOT"
 log "cargo fmt --check"
