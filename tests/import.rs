@@ -1,6 +1,6 @@
 //! Importing keys by what users see, through the real CLI against the mock: a VPS key by id,
-//! `SHA256:` fingerprint or `name:<name>`; a hosting key by `accountId/keyId` or
-//! `accountId/SHA256:…`. With Terraform ≥ 1.5 also `import {}` blocks and
+//! `SHA256:` or MD5 fingerprint, or `name:<name>`; a hosting key by `accountId/keyId` or
+//! `accountId/<SHA256 or MD5 fingerprint>`. With Terraform ≥ 1.5 also `import {}` blocks and
 //! `plan -generate-config-out`; an older CLI is checked on what it has (`terraform import`).
 
 mod common;
@@ -59,8 +59,11 @@ fn vps_key_by_id_fingerprint_or_name() {
         &format!("{}\n", test_key(1, "laptop")),
     ));
 
+    let md5 = fingerprint_md5(&test_key(1, ""));
     for id in [
         fingerprint(&test_key(1, "")),
+        format!("MD5:{md5}"),
+        md5.to_uppercase(),
         "name:deploy".to_string(),
         deploy.id.clone(),
     ] {
@@ -133,12 +136,16 @@ fn hosting_key_by_account_and_fingerprint() {
         out.all()
     );
 
-    let out = tf.import(HOSTING, &format!("{ACCOUNT}/{}", fingerprint(&key)));
-    assert!(out.ok, "{}", out.all());
-    let v = tf.values(HOSTING);
-    assert_eq!(v["id"], json!("ssh_laptop000000000000000001"));
-    assert_eq!(v["fingerprint_md5"], json!(fingerprint_md5(&key)));
-    assert_empty_plan(&tf);
+    for id in [fingerprint(&key), fingerprint_md5(&key)] {
+        let out = tf.import(HOSTING, &format!("{ACCOUNT}/{id}"));
+        assert!(out.ok, "{}", out.all());
+        let v = tf.values(HOSTING);
+        assert_eq!(v["id"], json!("ssh_laptop000000000000000001"));
+        assert_eq!(v["fingerprint_md5"], json!(fingerprint_md5(&key)));
+        assert_empty_plan(&tf);
+        let out = tf.run(&["state", "rm", HOSTING]);
+        assert!(out.ok, "{}", out.all());
+    }
     assert_eq!(mock.write_count(), 0);
 }
 
@@ -238,6 +245,11 @@ fn hosting_key_listed_without_key_material() {
     // Another comment and file()'s newline: still the same key.
     let given = format!("{}\n", test_key(5, "other"));
     tf.config(&hosting_config("laptop", &given));
+
+    // The MD5 fingerprint needs the key material.
+    let out = tf.import(HOSTING, &format!("{ACCOUNT}/{}", fingerprint_md5(&key)));
+    assert!(!out.ok);
+    assert!(out.text().contains("has MD5 fingerprint"), "{}", out.all());
 
     let out = tf.import(HOSTING, &id);
     assert!(out.ok, "{}", out.all());

@@ -63,8 +63,7 @@ fn gives_withheld_key(prior: &HostingKeyState, proposed: &HostingKeyState) -> bo
         && given.is_some_and(|k| known(&prior.fingerprint) == Some(k.fingerprint().as_str()))
 }
 
-/// The import ID is `accountId/<key>`, the key named by id, `SHA256:` fingerprint or
-/// `name:<name>`.
+/// The import ID is `accountId/<key>`, the key named as [`KeySelector`] reads it.
 fn split_import_id(id: &str) -> Option<(String, KeySelector)> {
     let (account, key) = id.trim().split_once('/')?;
     let account_ok = !account.is_empty() && !account.chars().any(char::is_whitespace);
@@ -318,8 +317,8 @@ impl Managed for HostingSshKeyResource {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "\"{}\" is not of the form accountId/keyId, accountId/SHA256:<fingerprint> or \
-                     accountId/name:<name>. For example:\n\n  terraform import {TYPE_NAME}.deploy \
+                    "\"{}\" is not of the form accountId/keyId, accountId/SHA256:<fingerprint>, \
+                     accountId/<MD5 fingerprint> or accountId/name:<name>. For example:\n\n  terraform import {TYPE_NAME}.deploy \
                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform \
                      import {TYPE_NAME}.deploy \
                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI",

@@ -1,7 +1,9 @@
 //! How an import ID names a key: by HostUp id, by the `SHA256:` fingerprint `ssh-keygen -l`
-//! prints, or by `name:<name>`; and the one key it must name among those listed.
+//! prints, by the MD5 fingerprint HostUp's control panel shows, or by `name:<name>`; and the one
+//! key it must name among those listed.
 
 use crate::api::models::{HostingSshKey, VpsSshKey};
+use crate::ssh_key::PublicKey;
 use std::fmt;
 use tf_provider::Diagnostics;
 
@@ -9,6 +11,8 @@ use tf_provider::Diagnostics;
 pub enum KeySelector {
     Id(String),
     Fingerprint(String),
+    /// Colon hex, lower case.
+    Md5(String),
     Name(String),
 }
 
@@ -26,15 +30,26 @@ impl KeySelector {
             return (no_blank && !hash.is_empty())
                 .then(|| KeySelector::Fingerprint(text.to_string()));
         }
+        // `MD5:aa:bb:…` as ssh-keygen -E md5 prints it, or bare as HostUp's control panel does.
+        let hex = text.strip_prefix("MD5:").unwrap_or(text);
+        let groups: Vec<&str> = hex.split(':').collect();
+        let is_hex = |g: &&str| g.len() == 2 && g.chars().all(|c| c.is_ascii_hexdigit());
+        if groups.len() == 16 && groups.iter().all(is_hex) {
+            return Some(KeySelector::Md5(hex.to_ascii_lowercase()));
+        }
         (no_blank && !text.contains('/')).then(|| KeySelector::Id(text.to_string()))
     }
 
-    /// Whether a key with this id, name and fingerprint is the one named.
-    pub fn matches(&self, id: &str, name: &str, fingerprint: Option<&str>) -> bool {
+    /// Whether `key` is the one named.
+    pub fn matches<K: Listed>(&self, key: &K) -> bool {
         match self {
-            KeySelector::Id(x) => x == id,
-            KeySelector::Name(x) => x == name,
-            KeySelector::Fingerprint(x) => Some(x.as_str()) == fingerprint,
+            KeySelector::Id(x) => x == key.id(),
+            KeySelector::Name(x) => x == key.name(),
+            KeySelector::Fingerprint(x) => key.fingerprint().as_ref() == Some(x),
+            KeySelector::Md5(x) => key
+                .public_key()
+                .and_then(|k| PublicKey::parse(k).ok())
+                .is_some_and(|k| &k.fingerprint_md5() == x),
         }
     }
 }
@@ -45,6 +60,7 @@ impl fmt::Display for KeySelector {
             KeySelector::Id(x) => write!(f, "id \"{x}\""),
             KeySelector::Name(x) => write!(f, "name \"{x}\""),
             KeySelector::Fingerprint(x) => write!(f, "fingerprint {x}"),
+            KeySelector::Md5(x) => write!(f, "MD5 fingerprint {x}"),
         }
     }
 }
@@ -54,6 +70,7 @@ pub trait Listed {
     fn id(&self) -> &str;
     fn name(&self) -> &str;
     fn fingerprint(&self) -> Option<String>;
+    fn public_key(&self) -> Option<&str>;
 }
 
 impl Listed for VpsSshKey {
@@ -66,6 +83,9 @@ impl Listed for VpsSshKey {
     fn fingerprint(&self) -> Option<String> {
         self.derived_fingerprint()
     }
+    fn public_key(&self) -> Option<&str> {
+        Some(&self.public_key)
+    }
 }
 
 impl Listed for HostingSshKey {
@@ -77,6 +97,9 @@ impl Listed for HostingSshKey {
     }
     fn fingerprint(&self) -> Option<String> {
         self.derived_fingerprint()
+    }
+    fn public_key(&self) -> Option<&str> {
+        self.public_key.as_deref()
     }
 }
 
@@ -91,13 +114,9 @@ pub fn find_one<'k, K: Listed>(
     keys: &'k [K],
     import_id: impl Fn(&K) -> String,
 ) -> Option<&'k K> {
-    let mut matches: Vec<(&K, Option<String>)> = keys
-        .iter()
-        .map(|k| (k, k.fingerprint()))
-        .filter(|(k, fp)| selector.matches(k.id(), k.name(), fp.as_deref()))
-        .collect();
+    let mut matches: Vec<&K> = keys.iter().filter(|k| selector.matches(*k)).collect();
     match matches.len() {
-        1 => matches.pop().map(|(k, _)| k),
+        1 => matches.pop(),
         0 => {
             diags.root_error(
                 "SSH key not found",
@@ -112,7 +131,8 @@ pub fn find_one<'k, K: Listed>(
         n => {
             let list: Vec<String> = matches
                 .iter()
-                .map(|(k, fp)| {
+                .map(|k| {
+                    let fp = k.fingerprint();
                     let fp = fp.as_deref().unwrap_or("no fingerprint");
                     format!("  {} ({fp})", import_id(k))
                 })
@@ -123,7 +143,7 @@ pub fn find_one<'k, K: Listed>(
                     "{n} SSH keys in {place} have {selector}:\n\n{}\n\nImport one of them by its \
                      own import ID, e.g.\n\n  terraform import {type_name}.<name> {}",
                     list.join("\n"),
-                    import_id(matches[0].0)
+                    import_id(matches[0])
                 ),
             );
             None
@@ -134,30 +154,56 @@ pub fn find_one<'k, K: Listed>(
 #[cfg(test)]
 mod tests {
     use super::KeySelector::{self, *};
+    use crate::api::models::VpsSshKey;
+
+    // A key made with ssh-keygen, its fingerprints as ssh-keygen -l -E sha256|md5 prints them.
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL";
+    const FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+    const MD5: &str = "a8:75:9b:6d:fe:e2:2b:66:8a:d7:be:41:8a:c3:e0:30";
 
     #[test]
     fn selectors() {
-        let fp = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+        let prefixed = format!("MD5:{MD5}");
+        let upper = MD5.to_uppercase();
         for (text, want) in [
             ("ssh_01", Some(Id("ssh_01".into()))),
             (" ssh_01\n", Some(Id("ssh_01".into()))),
-            (fp, Some(Fingerprint(fp.into()))),
+            (FP, Some(Fingerprint(FP.into()))),
+            (prefixed.as_str(), Some(Md5(MD5.into()))),
+            (upper.as_str(), Some(Md5(MD5.into()))),
             ("name:my key", Some(Name("my key".into()))),
             ("name: deploy ", Some(Name("deploy".into()))),
             ("", None),
             ("name:", None),
             ("SHA256:", None),
             ("SHA256:ab cd", None),
+            ("MD5:a8:75 ", Some(Id("MD5:a8:75".into()))),
             ("ssh 01", None),
             ("a/b", None),
         ] {
             assert_eq!(KeySelector::parse(text), want, "{text:?}");
         }
-        let by_fp = Fingerprint(fp.into());
-        assert!(by_fp.matches("x", "y", Some(fp)));
-        assert!(
-            !by_fp.matches(fp, fp, None),
-            "a fingerprint is not an id or a name"
-        );
+    }
+
+    #[test]
+    fn matching() {
+        let key = VpsSshKey {
+            id: "ssh_01".into(),
+            name: "deploy".into(),
+            public_key: KEY.into(),
+            ..Default::default()
+        };
+        for (selector, hit) in [
+            (Fingerprint(FP.into()), true),
+            (Md5(MD5.into()), true),
+            (Id("ssh_01".into()), true),
+            (Name("deploy".into()), true),
+            (Id(FP.into()), false),
+            (Name("ssh_01".into()), false),
+            (Md5(MD5.replace("a8", "a9")), false),
+        ] {
+            assert_eq!(selector.matches(&key), hit, "{selector}");
+        }
     }
 }

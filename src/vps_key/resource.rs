@@ -285,7 +285,8 @@ impl Managed for VpsSshKeyResource {
                 "Invalid import ID",
                 format!(
                     "Expected the HostUp id of a VPS SSH key, its SHA256: fingerprint (as `ssh-keygen -l` \
-                     prints it) or name:<name>, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
+                     prints it), its MD5 fingerprint (as HostUp's control panel shows it) or \
+                     name:<name>, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
                      ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform import {TYPE_NAME}.deploy \
                      SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI\n  terraform import \
                      {TYPE_NAME}.deploy name:ci-deploy\n\nList keys with the hostup_vps_ssh_keys data source."
