@@ -65,6 +65,14 @@ ensure_gpg() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnupg >/dev/null
 }
 
+# tests/openssh.rs checks fingerprints against OpenSSH's own ssh-keygen.
+ensure_ssh_keygen() {
+  if command -v ssh-keygen >/dev/null 2>&1; then return; fi
+  log "installing ssh-keygen (Debian package openssh-client)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null
+}
+
 ensure_python() {
   if command -v python3 >/dev/null 2>&1; then return; fi
   log "installing python3"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of every workspace crate: unit tests, the mock's HTTP tests (crates/hostup-mock)
-# and the acceptance tests that drive the real Terraform CLI against the mock. Installs protoc and
-# a Terraform CLI when missing.
+# and the acceptance tests that drive the real Terraform CLI against the mock. Installs protoc, a
+# Terraform CLI and ssh-keygen when missing.
 source "$(dirname "$0")/lib.sh"
 ensure_protoc
 ensure_terraform
 ensure_python
 ensure_gpg
+ensure_ssh_keygen
 clean_env
 cd "$ROOT"
 log "cargo fmt --check"

@@ -6,6 +6,7 @@
 //! - [`provider`]: configuration and the list of resources and data sources.
 //! - [`vps_key`], [`hosting_key`], [`vm_reset`]: one room per HostUp object, each with its
 //!   resource, its data sources, one attribute table and one conversion from HostUp's replies.
+//! - [`functions`]: the provider-defined functions (`provider::hostup::ssh_fingerprint`, ...).
 //! - [`tf`]: the Terraform side's vocabulary (schema builders, values, diagnostics, checks);
 //!   [`configured`]: the API once the provider block is configured.
 //! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
@@ -18,6 +19,7 @@ pub mod api;
 pub mod cancel;
 pub mod configured;
 pub mod duration;
+pub mod functions;
 pub mod hosting_key;
 pub mod inventory;
 pub mod log;

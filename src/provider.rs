@@ -1,5 +1,6 @@
 //! The `hostup` provider, the top room: its configuration (API key, endpoint, retry settings)
-//! and the list of resources and data sources, each built in its HostUp object's room.
+//! and the list of resources and data sources, each built in its HostUp object's room, and of
+//! functions (`functions`).
 
 use crate::api::endpoint::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
@@ -19,7 +20,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty, ValueString};
-use tf_provider::{map, AttributePath, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{
+    map, AttributePath, Diagnostics, DynamicDataSource, DynamicFunction, DynamicResource, Provider,
+};
 
 pub const ENV_API_KEY: &str = "HOSTUP_API_KEY";
 pub const ENV_ENDPOINT: &str = "HOSTUP_ENDPOINT";
@@ -328,6 +331,13 @@ impl Provider for HostupProvider {
             short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(c.clone())),
             short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(HostingSshKeysDataSource::new(c.clone())),
         })
+    }
+
+    fn get_functions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
+        Some(crate::functions::all())
     }
 }
 

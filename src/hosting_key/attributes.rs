@@ -13,15 +13,20 @@ pub const ACCOUNT_ID: &str =
 pub const NAME: &str = "Label of the key.";
 pub const PUBLIC_KEY: &str = "OpenSSH public key line.";
 pub const FINGERPRINT: &str = "`SHA256:` fingerprint of the key. Known at plan time.";
+pub const FINGERPRINT_MD5: &str =
+    "MD5 fingerprint of the key in colon-separated hex (`aa:bb:…`), as HostUp's control panel shows \
+     it and `ssh-keygen -l -E md5` prints it after `MD5:`. Known at plan time; null when HostUp \
+     lists the key without its key material and the configuration does not give it.";
 pub const KEY_TYPE: &str = "OpenSSH key type, e.g. `ssh-ed25519`. Known at plan time.";
 pub const BITS: &str = "Key size in bits. Known at plan time.";
 pub const COMMENT: &str = "The key's comment, if it has one.";
 
 /// One key as the data source lists it, with each field's type.
-pub const KEY: [(&str, &str); 7] = [
+pub const KEY: [(&str, &str); 8] = [
     ("id", ID),
     ("name", NAME),
     ("fingerprint", FINGERPRINT),
+    ("fingerprint_md5", FINGERPRINT_MD5),
     ("type", KEY_TYPE),
     ("bits", BITS),
     ("comment", COMMENT),

@@ -12,7 +12,8 @@ use crate::inventory::{Inventory, Removal};
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
-use crate::tf::public_key::{check_public_key, keep_prior_key};
+use crate::tf::import_id::{find_one, KeySelector};
+use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
 use crate::tf::value::{known, opt_string, string};
@@ -35,16 +36,19 @@ impl HostingSshKeyResource {
 }
 
 const TYPE_NAME: &str = HostingSshKeyResource::TYPE_NAME;
+const LISTER: &str = super::HostingSshKeysDataSource::TYPE_NAME;
 
 /// Set the attributes derived from `public_key`: all unknown while the key is unknown.
 fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
     if s.public_key.is_unknown() {
         s.fingerprint = Value::Unknown;
+        s.fingerprint_md5 = Value::Unknown;
         s.key_type = Value::Unknown;
         s.bits = Value::Unknown;
         s.comment = Value::Unknown;
     } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
         s.fingerprint = string(k.fingerprint());
+        s.fingerprint_md5 = string(k.fingerprint_md5());
         s.key_type = string(k.algorithm());
         s.bits = Value::Value(k.bits() as i64);
         s.comment = opt_string(k.comment().map(str::to_string));
@@ -65,21 +69,20 @@ pub fn stop_managing_hint() -> String {
     )
 }
 
-/// The prior state has no key material (imported from a list that omitted it) but a fingerprint,
-/// and the configured key has that fingerprint.
-fn known_by_fingerprint(prior: &HostingKeyState, proposed: &HostingKeyState) -> bool {
-    let configured = known(&proposed.public_key).and_then(|k| PublicKey::parse(k).ok());
-    match (configured, known(&prior.fingerprint)) {
-        (Some(k), Some(fp)) => prior.public_key.is_null() && k.fingerprint() == fp,
-        _ => false,
-    }
+/// True when the state has no key material (HostUp listed the key with `publicKey: null`) and the
+/// configuration gives the key with that fingerprint.
+fn gives_withheld_key(prior: &HostingKeyState, proposed: &HostingKeyState) -> bool {
+    let given = known(&proposed.public_key).and_then(|k| PublicKey::parse(k).ok());
+    prior.public_key.is_null()
+        && given.is_some_and(|k| known(&prior.fingerprint) == Some(k.fingerprint().as_str()))
 }
 
-/// The import ID is `accountId/keyId`.
-fn split_import_id(id: &str) -> Option<(String, String)> {
+/// The import ID is `accountId/<key>`, the key named as [`KeySelector`] reads it.
+fn split_import_id(id: &str) -> Option<(String, KeySelector)> {
     let (account, key) = id.trim().split_once('/')?;
-    let ok = |s: &str| !s.is_empty() && !s.contains('/') && !s.chars().any(char::is_whitespace);
-    (ok(account) && ok(key)).then(|| (account.to_string(), key.to_string()))
+    let account_ok = !account.is_empty() && !account.chars().any(char::is_whitespace);
+    let key = KeySelector::parse(key)?;
+    account_ok.then(|| (account.to_string(), key))
 }
 
 /// Error for a key already on the account, naming it and the import command.
@@ -162,6 +165,7 @@ impl Managed for HostingSshKeyResource {
                     attr::PUBLIC_KEY
                 )),
                 "fingerprint" => computed(AttributeType::String, attr::FINGERPRINT),
+                "fingerprint_md5" => computed(AttributeType::String, attr::FINGERPRINT_MD5),
                 "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
                 "bits" => computed(AttributeType::Number, attr::BITS),
                 "comment" => computed(AttributeType::String, attr::COMMENT),
@@ -232,6 +236,9 @@ impl Managed for HostingSshKeyResource {
                     s.bits = fresh.bits;
                     s.comment = fresh.comment;
                 }
+                // From the key material known, HostUp's or the state's; also fills in states
+                // written before the attribute existed.
+                s.fingerprint_md5 = md5_of(&s.public_key);
                 s.authorized = Value::Value(true);
                 Some(s)
             }
@@ -275,25 +282,30 @@ impl Managed for HostingSshKeyResource {
     ) -> Option<(Self::State, &'static [&'static str])> {
         let mut s = proposed_state;
         check_name(diags, &s.name, "name");
-        if known_by_fingerprint(&prior_state, &s) {
-            // Imported without key material (HostUp's list may omit it): the key in the
-            // configuration is the same key, so nothing changes.
-            s.public_key = prior_state.public_key.clone();
-        }
-        if keep_prior_key(&prior_state.public_key, &mut s.public_key) || s.public_key.is_null() {
+        let unchanged = keep_prior_key(&prior_state.public_key, &mut s.public_key);
+        let withheld = !unchanged && gives_withheld_key(&prior_state, &s);
+        if unchanged || withheld {
             s.fingerprint = prior_state.fingerprint.clone();
+            s.fingerprint_md5 = match withheld {
+                true => md5_of(&s.public_key),
+                false => prior_state.fingerprint_md5.clone(),
+            };
             s.key_type = prior_state.key_type.clone();
             s.bits = prior_state.bits;
             s.comment = prior_state.comment.clone();
         } else {
             derive_from_key(diags, &mut s);
         }
-        if s.public_key != prior_state.public_key
-            || s.name != prior_state.name
-            || s.account_id != prior_state.account_id
-        {
+        let key_changed = s.public_key != prior_state.public_key && !withheld;
+        if key_changed || s.name != prior_state.name || s.account_id != prior_state.account_id {
             s.id = Value::Unknown;
             s.authorized = Value::Unknown;
+        }
+        if withheld {
+            // Only the state learns the key: nothing to send, nothing to replace. (Terraform
+            // refuses a plan that keeps a null prior value against a configured one, so this is
+            // an in-place update of the state rather than an empty plan.)
+            return Some((s, &["account_id", "name"]));
         }
         Some((s, &["account_id", "name", "public_key"]))
     }
@@ -373,12 +385,15 @@ impl Managed for HostingSshKeyResource {
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let Some((account, key_id)) = split_import_id(&id) else {
+        let Some((account, selector)) = split_import_id(&id) else {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "\"{}\" is not of the form accountId/keyId. For example:\n\n  terraform import \
-                     {TYPE_NAME}.deploy acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3",
+                    "\"{}\" is not of the form accountId/keyId, accountId/SHA256:<fingerprint>, \
+                     accountId/<MD5 fingerprint> or accountId/name:<name>. For example:\n\n  terraform import {TYPE_NAME}.deploy \
+                     acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform \
+                     import {TYPE_NAME}.deploy \
+                     acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI",
                     id.chars().take(200).collect::<String>()
                 ),
             );
@@ -386,31 +401,35 @@ impl Managed for HostingSshKeyResource {
         };
         let api = self.configured.api(diags)?;
         let list = list(diags, &api, &account).await?;
-        match list.ssh_keys.iter().find(|k| k.id == key_id) {
-            Some(k) => Some(HostingKeyState::from_api(&account, k)),
-            None => {
-                diags.root_error(
-                    "SSH key not found",
-                    format!(
-                        "Hosting account {account} has no SSH key with id \"{key_id}\". List them with the \
-                         hostup_hosting_ssh_keys data source."
-                    ),
-                );
-                None
-            }
-        }
+        let place = format!("hosting account {account}");
+        let k = find_one(
+            diags,
+            TYPE_NAME,
+            LISTER,
+            &selector,
+            &place,
+            &list.ssh_keys,
+            |k| format!("{account}/{}", k.id),
+        )?;
+        Some(HostingKeyState::from_api(&account, k))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::split_import_id;
+    use crate::tf::import_id::KeySelector;
 
     #[test]
     fn import_ids() {
         assert_eq!(
             split_import_id("acct_1/ssh_2"),
-            Some(("acct_1".into(), "ssh_2".into()))
+            Some(("acct_1".into(), KeySelector::Id("ssh_2".into())))
+        );
+        let fp = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+        assert_eq!(
+            split_import_id(&format!("acct_1/{fp}")),
+            Some(("acct_1".into(), KeySelector::Fingerprint(fp.into())))
         );
         for bad in ["", "acct_1", "/ssh_2", "acct_1/", "a/b/c", "a b/c"] {
             assert_eq!(split_import_id(bad), None, "{bad:?}");

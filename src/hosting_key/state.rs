@@ -13,6 +13,7 @@ pub struct HostingKeyObject {
     pub id: ValueString<'static>,
     pub name: ValueString<'static>,
     pub fingerprint: ValueString<'static>,
+    pub fingerprint_md5: ValueString<'static>,
     #[serde(rename = "type")]
     pub key_type: ValueString<'static>,
     pub bits: ValueNumber,
@@ -29,6 +30,7 @@ pub struct HostingKeyState {
     pub name: ValueString<'static>,
     pub public_key: ValueString<'static>,
     pub fingerprint: ValueString<'static>,
+    pub fingerprint_md5: ValueString<'static>,
     pub key_type: ValueString<'static>,
     pub bits: ValueNumber,
     pub comment: ValueString<'static>,
@@ -36,8 +38,9 @@ pub struct HostingKeyState {
 }
 
 impl HostingKeyObject {
-    /// HostUp's key as Terraform sees it: the fingerprint derived from the key material when it
-    /// parses; type, bits and comment as HostUp reports them, else from the key material.
+    /// HostUp's key as Terraform sees it: the fingerprints derived from the key material when it
+    /// parses (HostUp reports no MD5 fingerprint); type, bits and comment as HostUp reports them,
+    /// else from the key material.
     pub fn from_api(k: &HostingSshKey) -> Self {
         let parsed = k
             .public_key
@@ -48,6 +51,7 @@ impl HostingKeyObject {
             id: string(&k.id),
             name: string(&k.name),
             fingerprint: opt_string(k.derived_fingerprint()),
+            fingerprint_md5: opt_string(parsed.map(PublicKey::fingerprint_md5)),
             key_type: opt_string(
                 k.key_type
                     .clone()
@@ -78,6 +82,7 @@ impl HostingKeyState {
             name: o.name,
             public_key: o.public_key,
             fingerprint: o.fingerprint,
+            fingerprint_md5: o.fingerprint_md5,
             key_type: o.key_type,
             bits: o.bits,
             comment: o.comment,

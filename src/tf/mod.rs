@@ -1,10 +1,11 @@
 //! The Terraform side's vocabulary, shared by every HostUp object's room: schema builders
 //! ([`schema`]), value conversions ([`value`]), API failures as diagnostics ([`diagnostics`]),
-//! checks of the arguments every object has ([`validate`]) and the `public_key` attribute's
-//! parsing and identity ([`public_key`]).
+//! checks of the arguments every object has ([`validate`]), the `public_key` attribute's
+//! parsing and identity ([`public_key`]) and how an import ID names a key ([`import_id`]).
 
 pub mod adapter;
 pub mod diagnostics;
+pub mod import_id;
 pub mod number;
 pub mod public_key;
 pub mod schema;

@@ -1,10 +1,10 @@
-//! The `public_key` attribute of both key objects: parsed at plan time, and compared by key
-//! identity (algorithm and key data) so that a comment, whitespace or `file()`'s trailing newline
-//! is not a change.
+//! The `public_key` attribute of both key objects (and the functions' argument of that name):
+//! parsed at plan time, and compared by key identity (algorithm and key data) so that a comment,
+//! whitespace or `file()`'s trailing newline is not a change.
 
-use super::value::known;
+use super::value::{known, string};
 use crate::ssh_key::{same_key, KeyError, PublicKey};
-use tf_provider::value::ValueString;
+use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// Check a public key value. Unknown values pass (checked again when known). Returns the parsed
@@ -18,13 +18,30 @@ pub fn check_public_key(
     match PublicKey::parse(raw) {
         Ok(k) => Some(k),
         Err(e) => {
-            let summary = match e {
-                KeyError::PrivateKey => "Private key given where a public key is expected",
-                _ => "Invalid SSH public key",
-            };
-            diags.error(summary, e.to_string(), AttributePath::new(path.to_string()));
+            let (summary, detail) = refusal(&e);
+            diags.error(summary, detail, AttributePath::new(path.to_string()));
             None
         }
+    }
+}
+
+/// Why a key is refused, as a diagnostic's summary and detail.
+pub fn refusal(e: &KeyError) -> (&'static str, String) {
+    let summary = match e {
+        KeyError::PrivateKey => "Private key given where a public key is expected",
+        _ => "Invalid SSH public key",
+    };
+    (summary, e.to_string())
+}
+
+/// The MD5 fingerprint of a key value: unknown while the value is, null when it is null or not a
+/// key.
+pub fn md5_of(value: &ValueString<'_>) -> ValueString<'static> {
+    match value {
+        Value::Unknown => Value::Unknown,
+        _ => known(value)
+            .and_then(|k| PublicKey::parse(k).ok())
+            .map_or(Value::Null, |k| string(k.fingerprint_md5())),
     }
 }
 

@@ -143,15 +143,20 @@ impl Managed for VmSshResetResource {
         check(diags, &proposed_state);
         // Any change is a replacement, planned through plan_create; an unchanged reset keeps its
         // prior state.
-        let s = if proposed_state.vmid == prior_state.vmid
-            && proposed_state.key_ids == prior_state.key_ids
-            && same_triggers(&proposed_state, &prior_state)
+        if proposed_state.vmid == prior_state.vmid && proposed_state.key_ids == prior_state.key_ids
         {
-            prior_state
-        } else {
-            proposed_state
-        };
-        Some((s, &["vmid", "key_ids", "triggers"]))
+            if proposed_state.triggers == prior_state.triggers {
+                return Some((prior_state, &["vmid", "key_ids", "triggers"]));
+            }
+            if same_triggers(&proposed_state, &prior_state) {
+                // `{}` against none: Terraform wants the configured value in the plan, so this is
+                // an in-place update of the state, never a reset (the VM would restart).
+                let mut s = prior_state;
+                s.triggers = proposed_state.triggers;
+                return Some((s, &["vmid", "key_ids"]));
+            }
+        }
+        Some((proposed_state, &["vmid", "key_ids", "triggers"]))
     }
 
     async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {

@@ -10,6 +10,9 @@ pub const NAME: &str = "Label of the key.";
 pub const PUBLIC_KEY: &str = "OpenSSH public key line (`<type> <base64> [comment]`).";
 pub const FINGERPRINT: &str =
     "`SHA256:` fingerprint of the key, as `ssh-keygen -l` prints it. Known at plan time.";
+pub const FINGERPRINT_MD5: &str =
+    "MD5 fingerprint of the key in colon-separated hex (`aa:bb:…`), as HostUp's control panel and \
+     older API show it and `ssh-keygen -l -E md5` prints it after `MD5:`. Known at plan time.";
 pub const KEY_TYPE: &str =
     "Key family: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time.";
 pub const CREATED_AT: &str = "When HostUp created the key (ISO 8601), when HostUp reports it.";
@@ -22,12 +25,13 @@ pub const LEGACY_ID: &str = "The key's numeric id in HostUp's older account-key 
 pub const KEY_TYPES: &[&str] = &["rsa", "ed25519", "ecdsa", "dsa", "unknown"];
 
 /// Every attribute of a key as HostUp reports it, all strings: the data sources' view.
-pub const KEY: [(&str, &str); 9] = [
+pub const KEY: [(&str, &str); 10] = [
     ("id", ID),
     ("display_id", DISPLAY_ID),
     ("name", NAME),
     ("public_key", PUBLIC_KEY),
     ("fingerprint", FINGERPRINT),
+    ("fingerprint_md5", FINGERPRINT_MD5),
     ("key_type", KEY_TYPE),
     ("created_at", CREATED_AT),
     ("last_used_at", LAST_USED_AT),

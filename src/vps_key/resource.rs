@@ -14,7 +14,8 @@ use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
-use crate::tf::public_key::{check_public_key, keep_prior_key};
+use crate::tf::import_id::{find_one, KeySelector};
+use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
 use crate::tf::value::{known, opt_string, string};
@@ -36,14 +37,18 @@ impl VpsSshKeyResource {
 }
 
 const TYPE_NAME: &str = VpsSshKeyResource::TYPE_NAME;
+const LISTER: &str = super::VpsSshKeysDataSource::TYPE_NAME;
 
-/// Set `fingerprint` and `key_type` from `public_key` (unknown while the key is unknown).
+/// Set `fingerprint`, `fingerprint_md5` and `key_type` from `public_key` (unknown while the key
+/// is unknown).
 fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
     if s.public_key.is_unknown() {
         s.fingerprint = Value::Unknown;
+        s.fingerprint_md5 = Value::Unknown;
         s.key_type = Value::Unknown;
     } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
         s.fingerprint = string(k.fingerprint());
+        s.fingerprint_md5 = string(k.fingerprint_md5());
         s.key_type = string(k.key_type());
     }
 }
@@ -101,6 +106,7 @@ impl Managed for VpsSshKeyResource {
                     ),
                 ),
                 "fingerprint" => computed(AttributeType::String, attr::FINGERPRINT),
+                "fingerprint_md5" => computed(AttributeType::String, attr::FINGERPRINT_MD5),
                 "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
                 "created_at" => computed(AttributeType::String, attr::CREATED_AT),
             },
@@ -137,6 +143,8 @@ impl Managed for VpsSshKeyResource {
                     s.fingerprint = fresh.fingerprint;
                     s.key_type = fresh.key_type;
                 }
+                // Also fills in states written before the attribute existed.
+                s.fingerprint_md5 = md5_of(&s.public_key);
                 if k.created_at.is_some() {
                     s.created_at = fresh.created_at;
                 }
@@ -180,6 +188,7 @@ impl Managed for VpsSshKeyResource {
         let unchanged_key = keep_prior_key(&prior_state.public_key, &mut s.public_key);
         if unchanged_key {
             s.fingerprint = prior_state.fingerprint.clone();
+            s.fingerprint_md5 = prior_state.fingerprint_md5.clone();
             s.key_type = prior_state.key_type.clone();
         } else {
             // Replacement: Terraform plans the new object separately with plan_create.
@@ -230,6 +239,7 @@ impl Managed for VpsSshKeyResource {
         let mut s = planned;
         s.id = string(&created.id);
         s.fingerprint = string(fingerprint);
+        s.fingerprint_md5 = string(key.fingerprint_md5());
         s.key_type = string(key.key_type());
         s.created_at = opt_string(created.created_at.clone());
         // An adopted key may carry another name (if it was renamed meanwhile): finish the job,
@@ -287,34 +297,29 @@ impl Managed for VpsSshKeyResource {
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {
-        let id = id.trim().to_string();
-        if id.is_empty() || id.contains('/') || id.chars().any(char::is_whitespace) {
+        let Some(selector) = KeySelector::parse(&id) else {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "Expected the HostUp id of a VPS SSH key, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
-                     ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n\nList ids with the hostup_vps_ssh_keys data source."
+                    "Expected the HostUp id of a VPS SSH key, its SHA256: fingerprint (as `ssh-keygen -l` \
+                     prints it), its MD5 fingerprint (as HostUp's control panel shows it) or \
+                     name:<name>, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
+                     ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform import {TYPE_NAME}.deploy \
+                     SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI\n  terraform import \
+                     {TYPE_NAME}.deploy name:ci-deploy\n\nList keys with the hostup_vps_ssh_keys data source."
                 ),
             );
             return None;
-        }
+        };
         let api = self.configured.api(diags)?;
-        let found = api
-            .find_vps_key(&id)
-            .await
-            .or_report(diags, &format!("Could not import SSH key {id}"))?;
-        match found {
-            Some(k) => Some(VpsKeyState::from_api(&k)),
-            None => {
-                diags.root_error(
-                    "SSH key not found",
-                    format!(
-                        "No VPS SSH key with id \"{id}\" in this HostUp account. List ids with the \
-                         hostup_vps_ssh_keys data source."
-                    ),
-                );
-                None
-            }
-        }
+        let keys = api.vps_keys().await.or_report(
+            diags,
+            &format!("Could not import the SSH key with {selector}"),
+        )?;
+        let place = "this HostUp account";
+        let k = find_one(diags, TYPE_NAME, LISTER, &selector, place, &keys, |k| {
+            k.id.clone()
+        })?;
+        Some(VpsKeyState::from_api(k))
     }
 }

@@ -1,6 +1,7 @@
 //! The state shapes of a VPS key and the one conversion from HostUp's key object to them.
 
 use crate::api::models::VpsSshKey;
+use crate::tf::public_key::md5_of;
 use crate::tf::value::{opt_string, string};
 use serde::{Deserialize, Serialize};
 use tf_provider::value::ValueString;
@@ -14,6 +15,7 @@ pub struct VpsKeyObject {
     pub name: ValueString<'static>,
     pub public_key: ValueString<'static>,
     pub fingerprint: ValueString<'static>,
+    pub fingerprint_md5: ValueString<'static>,
     pub key_type: ValueString<'static>,
     pub created_at: ValueString<'static>,
     pub last_used_at: ValueString<'static>,
@@ -28,20 +30,23 @@ pub struct VpsKeyState {
     pub name: ValueString<'static>,
     pub public_key: ValueString<'static>,
     pub fingerprint: ValueString<'static>,
+    pub fingerprint_md5: ValueString<'static>,
     pub key_type: ValueString<'static>,
     pub created_at: ValueString<'static>,
 }
 
 impl VpsKeyObject {
     /// HostUp's key as Terraform sees it: fingerprint and type derived from the key material when
-    /// it parses, HostUp's values otherwise.
+    /// it parses, HostUp's values otherwise (HostUp reports no MD5 fingerprint).
     pub fn from_api(k: &VpsSshKey) -> Self {
+        let public_key = string(&k.public_key);
         VpsKeyObject {
             id: string(&k.id),
             display_id: opt_string(k.display_id.clone()),
             name: string(&k.name),
-            public_key: string(&k.public_key),
             fingerprint: opt_string(k.derived_fingerprint()),
+            fingerprint_md5: md5_of(&public_key),
+            public_key,
             key_type: opt_string(k.derived_key_type()),
             created_at: opt_string(k.created_at.clone()),
             last_used_at: opt_string(k.last_used_at.clone()),
@@ -60,6 +65,7 @@ impl VpsKeyState {
             name: o.name,
             public_key: o.public_key,
             fingerprint: o.fingerprint,
+            fingerprint_md5: o.fingerprint_md5,
             key_type: o.key_type,
             created_at: o.created_at,
         }

@@ -5,402 +5,17 @@
 //! attribute names documented in its "Argument Reference" and "Attribute Reference" sections must
 //! be exactly the schema's; nested bullets under a list/set of objects must be exactly the object's
 //! fields. Where a bullet states a type or Required/Optional/Computed/Sensitive, it must agree with
-//! the schema. Importable resources need an `## Import` section.
+//! the schema. Importable resources need an `## Import` section. Every provider function has its
+//! page under `docs/functions/` (checked in `docs_check::functions`).
 
 use crate::common::*;
+use crate::docs_check::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// Resources that cannot be imported (their page explains why instead of showing a command).
-const NOT_IMPORTABLE: &[&str] = &["hostup_vm_ssh_reset"];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The schema, reduced to what the documentation states.
-
-#[derive(Debug, Default)]
-struct Attr {
-    /// The type as the docs write it: `String`, `Set of String`, `List of Object`, ...
-    ty: String,
-    required: bool,
-    optional: bool,
-    computed: bool,
-    sensitive: bool,
-    /// Fields of the object inside a list/set/map of objects (or of an object), if any.
-    nested: Option<BTreeMap<String, Attr>>,
-}
-
-fn doc_type(t: &Value) -> String {
-    match t {
-        Value::String(s) => match s.as_str() {
-            "string" => "String".into(),
-            "number" => "Number".into(),
-            "bool" => "Bool".into(),
-            "dynamic" => "Dynamic".into(),
-            other => other.to_string(),
-        },
-        Value::Array(a) => {
-            let kind = a.first().and_then(Value::as_str).unwrap_or("");
-            let inner = a.get(1).unwrap_or(&Value::Null);
-            match kind {
-                "list" => format!("List of {}", doc_type(inner)),
-                "set" => format!("Set of {}", doc_type(inner)),
-                "map" => format!("Map of {}", doc_type(inner)),
-                "object" => "Object".into(),
-                "tuple" => "Tuple".into(),
-                other => other.to_string(),
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
-/// The object fields of a cty type that is an object or a collection of objects.
-fn object_fields(t: &Value) -> Option<BTreeMap<String, Attr>> {
-    let a = t.as_array()?;
-    match a.first()?.as_str()? {
-        "object" => Some(
-            a.get(1)?
-                .as_object()?
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        Attr {
-                            ty: doc_type(v),
-                            nested: object_fields(v),
-                            ..Attr::default()
-                        },
-                    )
-                })
-                .collect(),
-        ),
-        "list" | "set" | "map" => object_fields(a.get(1)?),
-        _ => None,
-    }
-}
-
-fn attr_of(v: &Value) -> Attr {
-    let flag = |k: &str| v[k].as_bool().unwrap_or(false);
-    let (ty, nested) = if let Some(nt) = v.get("nested_type") {
-        // Protocol 6 nested attributes.
-        let ty = match nt["nesting_mode"].as_str().unwrap_or("") {
-            "list" => "List of Object",
-            "set" => "Set of Object",
-            "map" => "Map of Object",
-            _ => "Object",
-        };
-        (ty.to_string(), Some(attrs_of(nt)))
-    } else {
-        (doc_type(&v["type"]), object_fields(&v["type"]))
-    };
-    Attr {
-        ty,
-        required: flag("required"),
-        optional: flag("optional"),
-        computed: flag("computed"),
-        sensitive: flag("sensitive"),
-        nested,
-    }
-}
-
-/// Attributes (and nested blocks, documented like attributes) of a schema block.
-fn attrs_of(block: &Value) -> BTreeMap<String, Attr> {
-    let mut out: BTreeMap<String, Attr> = block["attributes"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), attr_of(v)))
-        .collect();
-    for (k, b) in block["block_types"].as_object().into_iter().flatten() {
-        let mode = b["nesting_mode"].as_str().unwrap_or("single");
-        let ty = match mode {
-            "list" => "Block List",
-            "set" => "Block Set",
-            "map" => "Block Map",
-            _ => "Block",
-        };
-        out.insert(
-            k.clone(),
-            Attr {
-                ty: ty.into(),
-                required: b["min_items"].as_u64().unwrap_or(0) > 0,
-                optional: b["min_items"].as_u64().unwrap_or(0) == 0,
-                nested: Some(attrs_of(&b["block"])),
-                ..Attr::default()
-            },
-        );
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// The documentation, reduced to its reference bullets.
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Section {
-    Arguments,
-    Attributes,
-}
-
-#[derive(Debug)]
-struct Bullet {
-    name: String,
-    line: usize,
-    section: Section,
-    /// The first item of the parenthesis after the name, e.g. `Set of String`.
-    ty: Option<String>,
-    /// The other items, e.g. `Required`, `forces replacement`.
-    flags: Vec<String>,
-    nested: Vec<Bullet>,
-}
-
-/// `` - `name` (Type, Flag, ...) — text `` (after the list marker has been removed).
-fn parse_bullet(rest: &str, line: usize, section: Section) -> Option<Bullet> {
-    let rest = rest.strip_prefix('`')?;
-    let end = rest.find('`')?;
-    let name = rest[..end].to_string();
-    let after = rest[end + 1..].trim_start();
-    let (ty, flags) = match after.strip_prefix('(').and_then(|p| p.split_once(')')) {
-        Some((inside, _)) => {
-            let mut items = inside.split(',').map(|s| s.trim().to_string());
-            (items.next(), items.filter(|s| !s.is_empty()).collect())
-        }
-        None => (None, Vec::new()),
-    };
-    Some(Bullet {
-        name,
-        line,
-        section,
-        ty,
-        flags,
-        nested: Vec::new(),
-    })
-}
-
-/// The bullets of the "Argument Reference" and "Attribute Reference" sections (up to the next
-/// `## ` heading; `###` subsections stay inside), outside code fences.
-fn reference_bullets(markdown: &str) -> Vec<Bullet> {
-    let mut bullets: Vec<Bullet> = Vec::new();
-    let mut section = None;
-    let mut fence = false;
-    for (i, line) in markdown.lines().enumerate() {
-        let n = i + 1;
-        if line.trim_start().starts_with("```") {
-            fence = !fence;
-            continue;
-        }
-        if fence {
-            continue;
-        }
-        if let Some(title) = line.strip_prefix("## ") {
-            section = match title.trim() {
-                "Argument Reference" => Some(Section::Arguments),
-                "Attribute Reference" => Some(Section::Attributes),
-                _ => None,
-            };
-            continue;
-        }
-        let Some(sec) = section else { continue };
-        let indent = line.len() - line.trim_start().len();
-        let Some(rest) = line.trim_start().strip_prefix("- ") else {
-            continue;
-        };
-        let Some(b) = parse_bullet(rest, n, sec) else {
-            continue;
-        };
-        if indent == 0 {
-            bullets.push(b);
-        } else if let Some(parent) = bullets.last_mut() {
-            parent.nested.push(b);
-        }
-    }
-    bullets
-}
-
-fn has_section(markdown: &str, title: &str) -> bool {
-    let mut fence = false;
-    markdown.lines().any(|l| {
-        if l.trim_start().starts_with("```") {
-            fence = !fence;
-        }
-        !fence && l.strip_prefix("## ").map(str::trim) == Some(title)
-    })
-}
-
-/// The text of a `## ` section (until the next `## ` heading).
-fn section_text<'a>(markdown: &'a str, title: &str) -> Vec<&'a str> {
-    let mut inside = false;
-    let mut out = Vec::new();
-    for l in markdown.lines() {
-        if let Some(t) = l.strip_prefix("## ") {
-            inside = t.trim() == title;
-            continue;
-        }
-        if inside {
-            out.push(l);
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// The comparison.
-
-/// Problems of one attribute bullet against its schema attribute.
-fn check_bullet(b: &Bullet, a: &Attr, path: &str, top: bool, problems: &mut Vec<String>) {
-    let at = format!("line {}: `{path}`", b.line);
-    if let Some(ty) = &b.ty {
-        if *ty != a.ty {
-            problems.push(format!(
-                "{at} is documented as {ty}, the schema says {}",
-                a.ty
-            ));
-        }
-    }
-    let states = |f: &str| b.flags.iter().any(|x| x.eq_ignore_ascii_case(f));
-    for (flag, schema_has) in [
-        ("Required", a.required),
-        ("Optional", a.optional),
-        ("Computed", a.computed),
-    ] {
-        if states(flag) && !schema_has {
-            problems.push(format!(
-                "{at} is documented as {flag}, the schema says {}",
-                mode(a)
-            ));
-        }
-    }
-    if states("Sensitive") != a.sensitive && (b.ty.is_some() || a.sensitive) {
-        problems.push(if a.sensitive {
-            format!("{at} is sensitive in the schema, the docs do not say Sensitive")
-        } else {
-            format!("{at} is documented as Sensitive, the schema does not mark it sensitive")
-        });
-    }
-    if top {
-        match b.section {
-            Section::Arguments if !a.required && !a.optional => problems.push(format!(
-                "{at} is under Argument Reference but is computed only: document it under \
-                 Attribute Reference"
-            )),
-            Section::Attributes if !a.computed => problems.push(format!(
-                "{at} is under Attribute Reference but is {}: document it under Argument \
-                 Reference",
-                mode(a)
-            )),
-            _ => {}
-        }
-    }
-    match &a.nested {
-        Some(fields) => compare(&b.nested, fields, path, false, problems),
-        None => {
-            for n in &b.nested {
-                problems.push(format!(
-                    "line {}: nested `{path}.{}` documented, but `{path}` ({}) has no fields",
-                    n.line, n.name, a.ty
-                ));
-            }
-        }
-    }
-}
-
-fn mode(a: &Attr) -> String {
-    let mut m = Vec::new();
-    if a.required {
-        m.push("Required");
-    }
-    if a.optional {
-        m.push("Optional");
-    }
-    if a.computed {
-        m.push("Computed");
-    }
-    m.join(" + ")
-}
-
-/// Documented bullets against schema attributes: missing, extra, duplicated, then each bullet.
-fn compare(
-    bullets: &[Bullet],
-    attrs: &BTreeMap<String, Attr>,
-    prefix: &str,
-    top: bool,
-    problems: &mut Vec<String>,
-) {
-    let full = |name: &str| {
-        if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}.{name}")
-        }
-    };
-    let documented: BTreeSet<&str> = bullets.iter().map(|b| b.name.as_str()).collect();
-    let schema: BTreeSet<&str> = attrs.keys().map(String::as_str).collect();
-    let missing: Vec<String> = schema.difference(&documented).map(|n| full(n)).collect();
-    let extra: Vec<String> = documented.difference(&schema).map(|n| full(n)).collect();
-    if !missing.is_empty() {
-        problems.push(format!(
-            "missing (in the schema, not documented): {missing:?}"
-        ));
-    }
-    if !extra.is_empty() {
-        problems.push(format!("extra (documented, not in the schema): {extra:?}"));
-    }
-    let mut seen = BTreeSet::new();
-    for b in bullets {
-        if !seen.insert(b.name.as_str()) {
-            problems.push(format!(
-                "line {}: `{}` is documented more than once",
-                b.line,
-                full(&b.name)
-            ));
-            continue;
-        }
-        if let Some(a) = attrs.get(&b.name) {
-            check_bullet(b, a, &full(&b.name), top, problems);
-        }
-    }
-}
-
-/// Every problem of one page (`None` for the provider page's `resource_type`).
-fn check_page(
-    markdown: &str,
-    block: &Value,
-    resource_type: Option<&str>,
-    is_resource: bool,
-) -> Vec<String> {
-    let mut problems = Vec::new();
-    let attrs = attrs_of(block);
-    let bullets = reference_bullets(markdown);
-    let wants_args = attrs.values().any(|a| a.required || a.optional);
-    let wants_attrs = attrs.values().any(|a| a.computed && !a.optional);
-    if wants_args && !has_section(markdown, "Argument Reference") {
-        problems.push("no `## Argument Reference` section".into());
-    }
-    if wants_attrs && !has_section(markdown, "Attribute Reference") {
-        problems.push("no `## Attribute Reference` section".into());
-    }
-    compare(&bullets, &attrs, "", true, &mut problems);
-    if let (true, Some(ty)) = (is_resource, resource_type) {
-        if !NOT_IMPORTABLE.contains(&ty) {
-            if !has_section(markdown, "Import") {
-                problems.push("no `## Import` section".into());
-            } else {
-                let cmd = format!("terraform import {ty}.");
-                if !section_text(markdown, "Import")
-                    .iter()
-                    .any(|l| l.trim_start().starts_with(&cmd))
-                {
-                    problems.push(format!("the Import section shows no `{cmd}<name> <id>`"));
-                }
-            }
-        }
-    }
-    problems
 }
 
 /// `docs/<dir>/*.md` page names (without `.md`).
@@ -473,22 +88,61 @@ fn docs_match_the_provider_schema() {
         }
     }
 
-    let text: String = report
-        .iter()
-        .map(|(page, problems)| {
-            format!(
-                "{page}:\n{}\n",
-                problems
-                    .iter()
-                    .map(|p| format!("  - {p}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        })
-        .collect();
     assert!(
         report.is_empty(),
-        "docs/ does not match the provider schema:\n{text}"
+        "docs/ does not match the provider schema:\n{}",
+        report_text(&report)
+    );
+}
+
+/// Each page with its problems, one per line.
+fn report_text(report: &[(String, Vec<String>)]) -> String {
+    report
+        .iter()
+        .map(|(page, problems)| {
+            let lines: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+            format!("{page}:\n{}\n", lines.join("\n"))
+        })
+        .collect()
+}
+
+#[test]
+fn function_pages_match_the_provider_functions() {
+    let schema = provider_schema();
+    let Some(functions) = schema.get("functions").and_then(Value::as_object) else {
+        // A CLI without provider functions leaves them out of the schema it reports.
+        assert!(!cli().has_functions(), "no functions in {schema}");
+        variant(
+            "docs_functions",
+            "the CLI reports no functions: function pages are checked with Terraform >= 1.8",
+        );
+        return;
+    };
+    variant("docs_functions", "function pages checked");
+    assert!(!functions.is_empty(), "the schema has no functions");
+    let dir = repo().join("docs/functions");
+    let mut report = Vec::new();
+    for (name, f) in functions {
+        let page = format!("docs/functions/{name}.md");
+        let problems = match std::fs::read_to_string(dir.join(format!("{name}.md"))) {
+            Ok(md) => check_function_page(&md, name, f),
+            Err(_) => vec![format!("page missing (function {name})")],
+        };
+        if !problems.is_empty() {
+            report.push((page, problems));
+        }
+    }
+    let names: BTreeSet<String> = functions.keys().cloned().collect();
+    for stray in pages_in(&dir).difference(&names) {
+        report.push((
+            format!("docs/functions/{stray}.md"),
+            vec![format!("no function {stray} in the schema")],
+        ));
+    }
+    assert!(
+        report.is_empty(),
+        "docs/functions does not match the provider's functions:\n{}",
+        report_text(&report)
     );
 }
 
@@ -572,6 +226,17 @@ terraform import hostup_x.example 123
 ```
 ";
     let problems = check_page(fixed, &block, Some("hostup_x"), true);
+    assert_eq!(
+        problems,
+        [
+            "missing (in the schema, not documented): [\"tags\"]",
+            "the Import section shows no `import { to = hostup_x.<name> ... }` block"
+        ]
+    );
+    let fixed = format!(
+        "{fixed}\n```terraform\nimport {{\n  to = hostup_x.example\n  id = \"123\"\n}}\n```\n"
+    );
+    let problems = check_page(&fixed, &block, Some("hostup_x"), true);
     assert_eq!(
         problems,
         ["missing (in the schema, not documented): [\"tags\"]"]

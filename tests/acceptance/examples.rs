@@ -1,6 +1,6 @@
 //! The examples under `examples/` (registry layout) with the real Terraform CLI and the built
-//! provider: every example directory validates, every resource and data source type of the
-//! provider has one, the `import.sh` commands name their resource, and the complete scenario
+//! provider: every example directory validates, every resource and data source type and every
+//! function of the provider has one, the `import.sh` commands name their resource, and the complete scenario
 //! `examples/demo` applies against the mock, then plans clean and destroys to nothing.
 
 use crate::common::*;
@@ -43,7 +43,7 @@ fn example_dirs() -> Vec<String> {
     let root = examples();
     let mut dirs = Vec::new();
     for top in subdirs(&root) {
-        if top == "resources" || top == "data-sources" {
+        if top == "resources" || top == "data-sources" || top == "functions" {
             for d in subdirs(&root.join(&top)) {
                 dirs.push(format!("{top}/{d}"));
             }
@@ -132,7 +132,21 @@ fn every_example_validates_and_every_type_has_one() {
             Err(_) => problems.push(format!("examples/{file} is missing")),
         }
     }
-    for (dir, known) in [("resources", &resources), ("data-sources", &data_sources)] {
+    // Functions, from the provider itself: a CLI without provider functions does not list them.
+    let functions: BTreeSet<String> = hostup::functions::all().into_keys().collect();
+    for name in &functions {
+        let file = format!("functions/{name}/function.tf");
+        match std::fs::read_to_string(root.join(&file)) {
+            Ok(src) if src.contains(&format!("provider::hostup::{name}(")) => {}
+            Ok(_) => problems.push(format!("examples/{file} does not call {name}")),
+            Err(_) => problems.push(format!("examples/{file} is missing")),
+        }
+    }
+    for (dir, known) in [
+        ("resources", &resources),
+        ("data-sources", &data_sources),
+        ("functions", &functions),
+    ] {
         for stray in subdirs(&root.join(dir)).difference(known) {
             problems.push(format!(
                 "examples/{dir}/{stray} is not a type of the provider"
@@ -144,7 +158,17 @@ fn every_example_validates_and_every_type_has_one() {
         "examples/demo/main.tf is missing"
     );
 
-    // Every directory validates with the built provider.
+    // Every directory validates with the built provider; a CLI without provider functions
+    // refuses the function examples in its own parser.
+    let has_functions = cli().has_functions();
+    variant(
+        "examples",
+        if has_functions {
+            "function examples validated"
+        } else {
+            "function examples must fail to parse (provider functions need Terraform >= 1.8)"
+        },
+    );
     let dirs = example_dirs();
     assert!(
         dirs.len() >= expected.len(),
@@ -162,7 +186,14 @@ fn every_example_validates_and_every_type_has_one() {
             std::fs::write(tf.dir.join("versions.tf"), REQUIRED_PROVIDERS).expect("versions.tf");
         }
         let out = tf.run(&["validate", "-no-color"]);
-        if !out.ok {
+        if rel.starts_with("functions/") && !has_functions {
+            if out.ok || !out.text().contains("Missing newline after argument") {
+                problems.push(format!(
+                    "examples/{rel}: expected the CLI's parse error at the function call:\n{}",
+                    out.all()
+                ));
+            }
+        } else if !out.ok {
             problems.push(format!(
                 "examples/{rel}: terraform validate failed:\n{}",
                 out.all()

@@ -44,6 +44,7 @@ fn import_on_create_data_source_replace_recreate_and_destroy() {
     );
     assert_eq!(after["key_type"], json!("ssh-ed25519"));
     assert_eq!(after["bits"], json!(256));
+    assert_eq!(after["fingerprint_md5"], json!(fingerprint_md5(&key)));
     assert_eq!(after["comment"], json!("deploy@ci"));
     tf.apply();
 
@@ -69,6 +70,10 @@ fn import_on_create_data_source_replace_recreate_and_destroy() {
     assert_eq!(ds["keys"][0]["id"], json!(keys[0].id));
     assert_eq!(ds["keys"][0]["type"], json!("ssh-ed25519"));
     assert_eq!(ds["keys"][0]["fingerprint"], json!(fingerprint(&key)));
+    assert_eq!(
+        ds["keys"][0]["fingerprint_md5"],
+        json!(fingerprint_md5(&key))
+    );
 
     assert!(tf.plan().changed().is_empty(), "empty plan after create");
     // Comment change only: still no diff.

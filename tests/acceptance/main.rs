@@ -6,11 +6,15 @@
 mod common;
 
 mod bad_input;
+mod docs_check;
 mod docs_coverage;
 mod examples;
 mod faults;
+mod functions;
 mod hosting_ssh_key;
+mod import;
 mod logging;
+mod openssh;
 mod published;
 mod release;
 mod request_counts;

@@ -53,6 +53,7 @@ output "all_count"  { value = length(data.hostup_vps_ssh_keys.all.keys) }
         "name",
         "public_key",
         "fingerprint",
+        "fingerprint_md5",
         "key_type",
         "created_at",
         "last_used_at",
@@ -78,6 +79,7 @@ output "all_count"  { value = length(data.hostup_vps_ssh_keys.all.keys) }
     let by_fp = tf.values("data.hostup_vps_ssh_key.by_fp");
     assert_eq!(by_fp["name"], json!("ops-rsa-like"));
     assert_eq!(by_fp["key_type"], json!("ed25519"));
+    assert_eq!(by_fp["fingerprint_md5"], json!(fingerprint_md5(ED25519_A)));
     assert_eq!(mock.write_count(), 0);
 }
 

@@ -25,6 +25,11 @@ fn lifecycle_create_rename_replace_recreate_import_destroy() {
         "fingerprint is known at plan time"
     );
     assert_eq!(plan.after(ADDR)["key_type"], json!("ed25519"));
+    assert_eq!(
+        plan.after(ADDR)["fingerprint_md5"],
+        json!(fingerprint_md5(&key)),
+        "fingerprint_md5 is known at plan time"
+    );
     assert_eq!(mock.write_count(), 0, "plan sends no write");
     tf.apply();
     let keys = mock.vps_keys();
@@ -96,6 +101,10 @@ fn lifecycle_create_rename_replace_recreate_import_destroy() {
     assert_eq!(
         tf.values("hostup_vps_ssh_key.legacy")["id"],
         json!(outside.id)
+    );
+    assert_eq!(
+        tf.values("hostup_vps_ssh_key.legacy")["fingerprint_md5"],
+        json!(fingerprint_md5(&key3))
     );
     let plan = tf.plan();
     assert!(
@@ -352,4 +361,33 @@ fn one_key_under_two_addresses_is_warned_about() {
         "one warning for the second address:\n{text}"
     );
     assert!(text.contains("terraform state rm"), "{text}");
+}
+
+#[test]
+fn state_written_before_fingerprint_md5_gets_it_on_refresh() {
+    let mock = MockServer::start(Seed::default());
+    let tf = Tf::new(&mock);
+    tf.config(&key_config("k", &hcl(ED25519_A)));
+    tf.apply();
+    // The state as an earlier provider version wrote it: no fingerprint_md5.
+    let path = tf.dir.join("terraform.tfstate");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let attrs = &mut state["resources"][0]["instances"][0]["attributes"];
+    assert!(attrs
+        .as_object_mut()
+        .unwrap()
+        .remove("fingerprint_md5")
+        .is_some());
+    std::fs::write(&path, state.to_string()).unwrap();
+
+    let plan = tf.plan();
+    assert!(plan.changed().is_empty(), "{:?}", plan.changed());
+    let writes = mock.write_count();
+    tf.apply();
+    assert_eq!(mock.write_count(), writes, "nothing sent");
+    assert_eq!(
+        tf.values(ADDR)["fingerprint_md5"],
+        json!(fingerprint_md5(ED25519_A))
+    );
 }

@@ -133,6 +133,9 @@ pub struct SeedHostingKey {
     pub public_key: String,
     #[serde(default)]
     pub id: Option<String>,
+    /// List the key with `publicKey: null`, as the contract allows HostUp to.
+    #[serde(default)]
+    pub withhold_public_key: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -341,7 +344,11 @@ impl State {
                 let pk = PublicKey::parse(&k.public_key)
                     .map_err(|e| format!("seed hostingAccounts[{i}].sshKeys[{j}]: {e}"))?;
                 let id = k.id.unwrap_or_else(|| st.new_key_id());
-                rec.keys.push(hosting_key(id, &k.name, &pk));
+                let mut key = hosting_key(id, &k.name, &pk);
+                if k.withhold_public_key {
+                    key.public_key = None;
+                }
+                rec.keys.push(key);
             }
             st.hosting.push(rec);
         }

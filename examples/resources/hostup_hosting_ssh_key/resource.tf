@@ -12,3 +12,8 @@ output "deploy_key_id" {
 output "deploy_key_fingerprint" {
   value = hostup_hosting_ssh_key.deploy.fingerprint
 }
+
+# The form HostUp's control panel shows (ssh-keygen -l -E md5).
+output "deploy_key_fingerprint_md5" {
+  value = hostup_hosting_ssh_key.deploy.fingerprint_md5
+}

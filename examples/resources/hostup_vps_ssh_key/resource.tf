@@ -6,3 +6,8 @@ resource "hostup_vps_ssh_key" "deploy" {
 output "deploy_key_fingerprint" {
   value = hostup_vps_ssh_key.deploy.fingerprint
 }
+
+# The form HostUp's control panel shows (ssh-keygen -l -E md5).
+output "deploy_key_fingerprint_md5" {
+  value = hostup_vps_ssh_key.deploy.fingerprint_md5
+}

@@ -59,6 +59,72 @@ pub fn terraform_bin() -> PathBuf {
     );
 }
 
+/// MD5 fingerprint (colon hex) of a key line, computed by the crate's own key module.
+pub fn fingerprint_md5(key: &str) -> String {
+    hostup::ssh_key::PublicKey::parse(key)
+        .expect("test key parses")
+        .fingerprint_md5()
+}
+
+/// The CLI under test, as its `version` command names it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cli {
+    pub opentofu: bool,
+    pub version: (u32, u32, u32),
+}
+
+impl Cli {
+    /// Provider-defined functions: Terraform 1.8, OpenTofu 1.7.
+    pub fn has_functions(&self) -> bool {
+        self.version >= if self.opentofu { (1, 7, 0) } else { (1, 8, 0) }
+    }
+
+    /// `import {}` blocks and `plan -generate-config-out`: 1.5 in both.
+    pub fn has_import_blocks(&self) -> bool {
+        self.version >= (1, 5, 0)
+    }
+}
+
+impl std::fmt::Display for Cli {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b, c) = self.version;
+        let name = if self.opentofu {
+            "OpenTofu"
+        } else {
+            "Terraform"
+        };
+        write!(f, "{name} {a}.{b}.{c}")
+    }
+}
+
+/// The CLI [`terraform_bin`] finds, from the first line of its `version` output
+/// (`Terraform v1.11.4`, `OpenTofu v1.7.0`).
+pub fn cli() -> Cli {
+    let out = Command::new(terraform_bin())
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .expect("run terraform version");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    let parse = || {
+        let (name, v) = first.split_once(" v")?;
+        let mut n = v.split(['.', '-']).map(|p| p.parse::<u32>().ok());
+        Some(Cli {
+            opentofu: name == "OpenTofu",
+            version: (n.next()??, n.next()??, n.next()??),
+        })
+    };
+    parse().unwrap_or_else(|| panic!("cannot read the CLI version from {first:?}"))
+}
+
+/// Say which variant of a version-dependent test ran, where `cargo test` shows it even for a
+/// passing test (the harness captures `println!`, not the process's stderr).
+pub fn variant(test: &str, what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "[{test}] {}: {what}", cli());
+}
+
 /// The `terraform` block every workspace needs.
 pub const REQUIRED_PROVIDERS: &str =
     "terraform {\n  required_providers {\n    hostup = { source = \"hostup/hostup\" }\n  }\n}\n";

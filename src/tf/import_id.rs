@@ -1,0 +1,209 @@
+//! How an import ID names a key: by HostUp id, by the `SHA256:` fingerprint `ssh-keygen -l`
+//! prints, by the MD5 fingerprint HostUp's control panel shows, or by `name:<name>`; and the one
+//! key it must name among those listed.
+
+use crate::api::models::{HostingSshKey, VpsSshKey};
+use crate::ssh_key::PublicKey;
+use std::fmt;
+use tf_provider::Diagnostics;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySelector {
+    Id(String),
+    Fingerprint(String),
+    /// Colon hex, lower case.
+    Md5(String),
+    Name(String),
+}
+
+impl KeySelector {
+    /// `None` when the text names no key: empty, or an id with whitespace or a slash.
+    pub fn parse(text: &str) -> Option<KeySelector> {
+        let text = text.trim();
+        if let Some(name) = text.strip_prefix("name:") {
+            let name = name.trim();
+            return (!name.is_empty()).then(|| KeySelector::Name(name.to_string()));
+        }
+        let no_blank = !text.is_empty() && !text.chars().any(char::is_whitespace);
+        if let Some(hash) = text.strip_prefix("SHA256:") {
+            // The base64 of a fingerprint may hold slashes.
+            return (no_blank && !hash.is_empty())
+                .then(|| KeySelector::Fingerprint(text.to_string()));
+        }
+        // `MD5:aa:bb:…` as ssh-keygen -E md5 prints it, or bare as HostUp's control panel does.
+        let hex = text.strip_prefix("MD5:").unwrap_or(text);
+        let groups: Vec<&str> = hex.split(':').collect();
+        let is_hex = |g: &&str| g.len() == 2 && g.chars().all(|c| c.is_ascii_hexdigit());
+        if groups.len() == 16 && groups.iter().all(is_hex) {
+            return Some(KeySelector::Md5(hex.to_ascii_lowercase()));
+        }
+        (no_blank && !text.contains('/')).then(|| KeySelector::Id(text.to_string()))
+    }
+
+    /// Whether `key` is the one named.
+    pub fn matches<K: Listed>(&self, key: &K) -> bool {
+        match self {
+            KeySelector::Id(x) => x == key.id(),
+            KeySelector::Name(x) => x == key.name(),
+            KeySelector::Fingerprint(x) => key.fingerprint().as_ref() == Some(x),
+            KeySelector::Md5(x) => key
+                .public_key()
+                .and_then(|k| PublicKey::parse(k).ok())
+                .is_some_and(|k| &k.fingerprint_md5() == x),
+        }
+    }
+}
+
+impl fmt::Display for KeySelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySelector::Id(x) => write!(f, "id \"{x}\""),
+            KeySelector::Name(x) => write!(f, "name \"{x}\""),
+            KeySelector::Fingerprint(x) => write!(f, "fingerprint {x}"),
+            KeySelector::Md5(x) => write!(f, "MD5 fingerprint {x}"),
+        }
+    }
+}
+
+/// What an import ID can name a listed key by.
+pub trait Listed {
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    fn fingerprint(&self) -> Option<String>;
+    fn public_key(&self) -> Option<&str>;
+}
+
+impl Listed for VpsSshKey {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fingerprint(&self) -> Option<String> {
+        self.derived_fingerprint()
+    }
+    fn public_key(&self) -> Option<&str> {
+        Some(&self.public_key)
+    }
+}
+
+impl Listed for HostingSshKey {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fingerprint(&self) -> Option<String> {
+        self.derived_fingerprint()
+    }
+    fn public_key(&self) -> Option<&str> {
+        self.public_key.as_deref()
+    }
+}
+
+/// The one key of `keys` (listed in `place` by the data source `lister`) that `selector` names,
+/// else an error: none, or several, each shown with `import_id`, the ID that names it alone.
+pub fn find_one<'k, K: Listed>(
+    diags: &mut Diagnostics,
+    type_name: &str,
+    lister: &str,
+    selector: &KeySelector,
+    place: &str,
+    keys: &'k [K],
+    import_id: impl Fn(&K) -> String,
+) -> Option<&'k K> {
+    let mut matches: Vec<&K> = keys.iter().filter(|k| selector.matches(*k)).collect();
+    match matches.len() {
+        1 => matches.pop(),
+        0 => {
+            diags.root_error(
+                "SSH key not found",
+                format!(
+                    "No SSH key in {place} has {selector} ({} keys searched). The {lister} data \
+                     source lists them.",
+                    keys.len()
+                ),
+            );
+            None
+        }
+        n => {
+            let list: Vec<String> = matches
+                .iter()
+                .map(|k| {
+                    let fp = k.fingerprint();
+                    let fp = fp.as_deref().unwrap_or("no fingerprint");
+                    format!("  {} ({fp})", import_id(k))
+                })
+                .collect();
+            diags.root_error(
+                "More than one SSH key matches",
+                format!(
+                    "{n} SSH keys in {place} have {selector}:\n\n{}\n\nImport one of them by its \
+                     own import ID, e.g.\n\n  terraform import {type_name}.<name> {}",
+                    list.join("\n"),
+                    import_id(matches[0])
+                ),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeySelector::{self, *};
+    use crate::api::models::VpsSshKey;
+
+    // A key made with ssh-keygen, its fingerprints as ssh-keygen -l -E sha256|md5 prints them.
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL";
+    const FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+    const MD5: &str = "a8:75:9b:6d:fe:e2:2b:66:8a:d7:be:41:8a:c3:e0:30";
+
+    #[test]
+    fn selectors() {
+        let prefixed = format!("MD5:{MD5}");
+        let upper = MD5.to_uppercase();
+        for (text, want) in [
+            ("ssh_01", Some(Id("ssh_01".into()))),
+            (" ssh_01\n", Some(Id("ssh_01".into()))),
+            (FP, Some(Fingerprint(FP.into()))),
+            (prefixed.as_str(), Some(Md5(MD5.into()))),
+            (upper.as_str(), Some(Md5(MD5.into()))),
+            ("name:my key", Some(Name("my key".into()))),
+            ("name: deploy ", Some(Name("deploy".into()))),
+            ("", None),
+            ("name:", None),
+            ("SHA256:", None),
+            ("SHA256:ab cd", None),
+            ("MD5:a8:75 ", Some(Id("MD5:a8:75".into()))),
+            ("ssh 01", None),
+            ("a/b", None),
+        ] {
+            assert_eq!(KeySelector::parse(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn matching() {
+        let key = VpsSshKey {
+            id: "ssh_01".into(),
+            name: "deploy".into(),
+            public_key: KEY.into(),
+            ..Default::default()
+        };
+        for (selector, hit) in [
+            (Fingerprint(FP.into()), true),
+            (Md5(MD5.into()), true),
+            (Id("ssh_01".into()), true),
+            (Name("deploy".into()), true),
+            (Id(FP.into()), false),
+            (Name("ssh_01".into()), false),
+            (Md5(MD5.replace("a8", "a9")), false),
+        ] {
+            assert_eq!(selector.matches(&key), hit, "{selector}");
+        }
+    }
+}
