@@ -167,26 +167,27 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
                     &format!("{method} is not supported on this route."),
                     vec![],
                 ),
-                Matched::Found(_, route) => match faults::decide(&mut st, &route_key) {
-                    Some(inj) => {
-                        fault = Some(inj.tag());
-                        let retry = st.faults.retry_after_secs;
-                        faults::reply(&inj, &ctx, is_v1, retry)
+                Matched::Found(_, route) => {
+                    let req = Req {
+                        err: ErrCtx {
+                            path: &path,
+                            request_id: &request_id,
+                            timestamp: &timestamp,
+                        },
+                        headers: &parts.headers,
+                        query: query.as_deref(),
+                        body: body_bytes,
+                    };
+                    match faults::decide(&mut st, &route_key) {
+                        Some(inj) => {
+                            fault = Some(inj.tag());
+                            let retry = st.faults.retry_after_secs;
+                            let real = || dispatch(&mut st, route, &req);
+                            faults::reply(&inj, &ctx, is_v1, retry, real)
+                        }
+                        None => dispatch(&mut st, route, &req),
                     }
-                    None => {
-                        let req = Req {
-                            err: ErrCtx {
-                                path: &path,
-                                request_id: &request_id,
-                                timestamp: &timestamp,
-                            },
-                            headers: &parts.headers,
-                            query: query.as_deref(),
-                            body: body_bytes,
-                        };
-                        dispatch(&mut st, route, &req)
-                    }
-                },
+                }
             }
         };
         if reply.drop_after {
