@@ -59,6 +59,36 @@ pub fn terraform_bin() -> PathBuf {
     );
 }
 
+/// The CLI's version as (major, minor, patch), from `version -json` (read once per test run).
+pub fn terraform_version() -> (u32, u32, u32) {
+    static VERSION: std::sync::OnceLock<(u32, u32, u32)> = std::sync::OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let out = Command::new(terraform_bin())
+            .args(["version", "-json"])
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .expect("run terraform version");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "`version -json`: {e}\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        let text = json["terraform_version"].as_str().unwrap_or_default();
+        let mut parts = text
+            .split(['.', '-'])
+            .map(|p| p.parse::<u32>().unwrap_or(0));
+        let mut next = || parts.next().unwrap_or(0);
+        (next(), next(), next())
+    })
+}
+
+/// Whether the CLI is at least `major.minor` (e.g. `import` blocks need 1.5).
+pub fn cli_at_least(major: u32, minor: u32) -> bool {
+    let (ma, mi, _) = terraform_version();
+    (ma, mi) >= (major, minor)
+}
+
 /// The `terraform` block every workspace needs.
 pub const REQUIRED_PROVIDERS: &str =
     "terraform {\n  required_providers {\n    hostup = { source = \"hostup/hostup\" }\n  }\n}\n";
