@@ -522,6 +522,72 @@ mod tests {
     }
 
     #[test]
+    fn pem_bom_control_characters_and_bad_ec_keys_have_their_own_refusals() {
+        let bare = ED25519.rsplit_once(' ').unwrap().0;
+        let p384_on_p256 = wire(&[b"ecdsa-sha2-nistp256", b"nistp384", &[4; 97]]);
+        let sk_p384 = wire(&[b"sk-ecdsa-sha2-nistp256@openssh.com", b"nistp384", &[4; 97]]);
+        let short = wire(&[b"ecdsa-sha2-nistp256", b"nistp256", &[4; 33]]);
+        let compressed = wire(&[b"ecdsa-sha2-nistp256", b"nistp256", &[2; 65]]);
+        let cases: Vec<(String, KeyError)> = vec![
+            (
+                "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n".into(),
+                KeyError::PemPublicKey,
+            ),
+            (
+                "-----BEGIN RSA PUBLIC KEY-----\nMIGJAoGBAMU4\n-----END RSA PUBLIC KEY-----".into(),
+                KeyError::PemPublicKey,
+            ),
+            (format!("\u{feff}{ED25519}"), KeyError::ByteOrderMark),
+            (format!("{bare} ops\u{0}@example.com"), KeyError::ControlCharacter),
+            (format!("{bare} \u{1b}[31mops"), KeyError::ControlCharacter),
+            (format!("{bare} ops\u{7f}"), KeyError::ControlCharacter),
+            (
+                format!("ecdsa-sha2-nistp256 {p384_on_p256}"),
+                KeyError::CurveMismatch {
+                    declared: "ecdsa-sha2-nistp256".into(),
+                    encoded: "nistp384".into(),
+                },
+            ),
+            (
+                format!("sk-ecdsa-sha2-nistp256@openssh.com {sk_p384}"),
+                KeyError::CurveMismatch {
+                    declared: "sk-ecdsa-sha2-nistp256@openssh.com".into(),
+                    encoded: "nistp384".into(),
+                },
+            ),
+            (
+                format!("ecdsa-sha2-nistp256 {short}"),
+                KeyError::BadPoint {
+                    curve: "nistp256".into(),
+                    len: 33,
+                },
+            ),
+            (
+                format!("ecdsa-sha2-nistp256 {compressed}"),
+                KeyError::BadPoint {
+                    curve: "nistp256".into(),
+                    len: 65,
+                },
+            ),
+        ];
+        let mut messages = Vec::new();
+        for (input, want) in &cases {
+            assert_eq!(PublicKey::parse(input).as_ref(), Err(want), "{input:?}");
+            messages.push(want.to_string());
+        }
+        let pem = &messages[0];
+        assert!(pem.contains("ssh-keygen -i -m PKCS8"), "{pem}");
+        assert!(!pem.to_lowercase().contains("private"), "{pem}");
+        messages.sort();
+        messages.dedup();
+        // PEM twice, control characters three times: the other cases each read differently.
+        assert_eq!(messages.len(), cases.len() - 3, "{messages:#?}");
+        // A tab may still separate the fields.
+        let tabbed = ED25519.replacen(' ', "\t", 2);
+        assert_eq!(PublicKey::parse(&tabbed).unwrap().fingerprint(), ED25519_FP);
+    }
+
+    #[test]
     fn messages_never_echo_key_material() {
         let secret =
             "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETSECRET\n-----END OPENSSH PRIVATE KEY-----";

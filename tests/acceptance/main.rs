@@ -6,6 +6,8 @@
 mod common;
 
 mod bad_input;
+mod data_safety;
+mod data_safety_edges;
 mod docs_check;
 mod docs_coverage;
 mod examples;

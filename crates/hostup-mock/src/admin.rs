@@ -8,7 +8,7 @@ use super::v2::parse_name_key;
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::response::Response;
-use hostup::api::models::{CreateVpsKey, HostingActions, HostingKeyList};
+use hostup::api::models::{ActionGate, CreateVpsKey, HostingActions, HostingKeyList};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -46,6 +46,24 @@ pub(crate) fn requests_json(st: &State) -> Value {
         *counts.entry(r.route_key()).or_default() += 1;
     }
     json!({ "requests": st.requests, "counts": counts })
+}
+
+/// The account id of `/__mock/hosting-accounts/{id}{suffix}`.
+fn hosting_account_path<'a>(path: &'a str, suffix: &str) -> Option<&'a str> {
+    let id = path
+        .strip_prefix("/__mock/hosting-accounts/")?
+        .strip_suffix(suffix)?;
+    (!id.is_empty() && !id.contains('/')).then_some(id)
+}
+
+fn no_hosting_account(ctx: &ErrCtx<'_>) -> Reply {
+    problem(
+        ctx,
+        404,
+        "not_found",
+        "No shared-hosting account with this id exists.",
+        vec![],
+    )
 }
 
 pub(crate) async fn handle(shared: &Shared, parts: &Parts, body: Body) -> Response {
@@ -111,6 +129,26 @@ pub(crate) async fn handle(shared: &Shared, parts: &Parts, body: Body) -> Respon
                     "No SSH key with this id exists.",
                     vec![],
                 ),
+            }
+        }
+        ("PUT", p) if hosting_account_path(p, "/can-add").is_some() => {
+            let id = hosting_account_path(p, "/can-add").unwrap_or_default();
+            match serde_json::from_slice::<ActionGate>(&bytes) {
+                Ok(gate) if st.set_can_add(id, gate.clone()) => Reply::json(200, &gate),
+                Ok(_) => no_hosting_account(&ctx),
+                Err(e) => invalid(
+                    &ctx,
+                    "The canAdd gate is invalid: send {\"allowed\": bool, \"reason\": ..., \"code\": ...}.",
+                    vec![field("", "invalid_format", e.to_string())],
+                ),
+            }
+        }
+        ("DELETE", p) if hosting_account_path(p, "").is_some() => {
+            let id = hosting_account_path(p, "").unwrap_or_default();
+            if st.remove_hosting_account(id) {
+                Reply::empty(204)
+            } else {
+                no_hosting_account(&ctx)
             }
         }
         _ => problem(&ctx, 404, "not_found", "No such mock admin route.", vec![]),

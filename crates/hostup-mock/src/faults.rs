@@ -1,12 +1,16 @@
-//! Fault injection: forced errors, random 429/5xx. Faults never touch the world state; the
-//! "drop the create reply" fault lives in the create handlers because it happens after commit.
+//! Fault injection: forced errors, replies that break the contract, random 429/5xx. Faults never
+//! touch the world state (a broken reply that wraps the real one carries the request out first);
+//! the "drop the create reply" fault lives in the create handlers because it happens after commit.
 
 use super::reply::{problem, status_title, v1_error, ErrCtx, Reply};
-use super::state::{ForcedError, State};
+use super::state::{BrokenShape, ForcedError, State};
 use super::util::unix_secs;
+use hostup::api::models::{ResetVmKeysData, ResetVmKeysReply};
+use serde_json::{json, Value};
 
 pub(crate) enum Injected {
     Forced(ForcedError),
+    Broken(BrokenShape),
     RateLimited,
     ServerError,
 }
@@ -15,6 +19,7 @@ impl Injected {
     pub fn tag(&self) -> &'static str {
         match self {
             Injected::Forced(_) => "forced",
+            Injected::Broken(_) => "broken",
             Injected::RateLimited => "429",
             Injected::ServerError => "5xx",
         }
@@ -33,6 +38,15 @@ pub(crate) fn decide(st: &mut State, route_key: &str) -> Option<Injected> {
         fe.count -= 1;
         return Some(Injected::Forced(fe.clone()));
     }
+    if let Some(br) = st
+        .faults
+        .broken_replies
+        .iter_mut()
+        .find(|b| b.count > 0 && b.route == route_key)
+    {
+        br.count -= 1;
+        return Some(Injected::Broken(br.shape));
+    }
     if st.faults.rate429 > 0.0 && st.rng.next_f64() < st.faults.rate429 {
         return Some(Injected::RateLimited);
     }
@@ -50,9 +64,17 @@ fn rate_limit_headers(r: Reply, retry_after: u64) -> Reply {
         .with_header("x-ratelimit-reset", (unix_secs() + retry_after).to_string())
 }
 
-/// The reply for an injected fault, in the route's envelope (v1 or v2).
-pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64) -> Reply {
+/// The reply for an injected fault, in the route's envelope (v1 or v2). `real` carries the
+/// request out and gives the route's own reply (see [`broken`]).
+pub(crate) fn reply(
+    inj: &Injected,
+    ctx: &ErrCtx<'_>,
+    v1: bool,
+    retry_after: u64,
+    real: impl FnOnce() -> Reply,
+) -> Reply {
     match inj {
+        Injected::Broken(shape) => broken(*shape, ctx, real),
         Injected::RateLimited => {
             let msg = format!("Rate limit exceeded; retry after {retry_after} seconds.");
             let r = if v1 {
@@ -112,6 +134,44 @@ pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64
             } else {
                 r
             }
+        }
+    }
+}
+
+/// A 200 reply that breaks the contract as `shape` says. `real` carries the request out and gives
+/// the route's own reply, for the shapes that alter it; the others never call it.
+fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>, real: impl FnOnce() -> Reply) -> Reply {
+    match shape {
+        BrokenShape::EmptyObject => Reply::json(200, &json!({})),
+        BrokenShape::HasMoreWithoutCursor => {
+            let mut r = real();
+            if r.status == 200 {
+                if let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(&r.body) {
+                    m.insert("hasMore".into(), Value::Bool(true));
+                    m.insert("nextCursor".into(), Value::Null);
+                    r.body = serde_json::to_vec(&m).unwrap_or_else(|_| b"{}".to_vec());
+                }
+            }
+            r
+        }
+        BrokenShape::SuccessFalse | BrokenShape::InnerSuccessFalse => {
+            // /api/vm/{vmid}/reset-ssh-keys: the vmid as the client sent it.
+            let vmid = ctx.path.split('/').nth(3).unwrap_or_default();
+            Reply::json(
+                200,
+                &ResetVmKeysReply {
+                    success: shape == BrokenShape::InnerSuccessFalse,
+                    timestamp: ctx.timestamp.to_string(),
+                    request_id: ctx.request_id.to_string(),
+                    data: ResetVmKeysData {
+                        success: false,
+                        message: "Failed to reset SSH keys".into(),
+                        key_count: 0,
+                        vmid: vmid.to_string(),
+                        account_id: String::new(),
+                    },
+                },
+            )
         }
     }
 }

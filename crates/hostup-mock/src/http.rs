@@ -186,6 +186,12 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
     let reply = {
         let mut st = shared.lock();
         let mut fault = None;
+        let absent = match &matched {
+            Matched::Found(_, route) if st.profile == Profile::Published => {
+                absent_in_published(route)
+            }
+            _ => None,
+        };
         let reply = if bytes.is_err() {
             let msg = "The request body exceeds 64 KiB.";
             if is_v1 {
@@ -203,31 +209,28 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
                     &format!("{method} is not supported on this route."),
                     vec![],
                 ),
-                Matched::Found(_, route)
-                    if st.profile == Profile::Published && absent_in_published(route).is_some() =>
-                {
-                    absent_in_published(route).expect("checked")
+                Matched::Found(_, _) if absent.is_some() => absent.expect("checked"),
+                Matched::Found(_, route) => {
+                    let req = Req {
+                        err: ErrCtx {
+                            path: &path,
+                            request_id: &request_id,
+                            timestamp: &timestamp,
+                        },
+                        headers: &parts.headers,
+                        query: query.as_deref(),
+                        body: body_bytes,
+                    };
+                    match faults::decide(&mut st, &route_key) {
+                        Some(inj) => {
+                            fault = Some(inj.tag());
+                            let retry = st.faults.retry_after_secs;
+                            let real = || dispatch(&mut st, route, &req);
+                            faults::reply(&inj, &ctx, is_v1, retry, real)
+                        }
+                        None => dispatch(&mut st, route, &req),
+                    }
                 }
-                Matched::Found(_, route) => match faults::decide(&mut st, &route_key) {
-                    Some(inj) => {
-                        fault = Some(inj.tag());
-                        let retry = st.faults.retry_after_secs;
-                        faults::reply(&inj, &ctx, is_v1, retry)
-                    }
-                    None => {
-                        let req = Req {
-                            err: ErrCtx {
-                                path: &path,
-                                request_id: &request_id,
-                                timestamp: &timestamp,
-                            },
-                            headers: &parts.headers,
-                            query: query.as_deref(),
-                            body: body_bytes,
-                        };
-                        dispatch(&mut st, route, &req)
-                    }
-                },
             }
         };
         if reply.drop_after {

@@ -25,8 +25,8 @@ mod v1;
 mod v2;
 
 pub use state::{
-    Faults, ForcedError, Profile, RecordedRequest, RecordedReset, Seed, SeedHostingAccount,
-    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
+    BrokenReply, BrokenShape, Faults, ForcedError, Profile, RecordedRequest, RecordedReset, Seed,
+    SeedHostingAccount, SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
 };
 
 use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
@@ -224,12 +224,16 @@ impl MockServer {
         }
     }
 
-    /// Set `actions.canAdd` on a shared-hosting account (by its `acct_...` id).
-    pub fn set_can_add(&self, account_id: &str, gate: ActionGate) {
-        let mut st = self.shared.lock();
-        if let Some(h) = st.hosting.iter_mut().find(|h| h.id == account_id) {
-            h.can_add = gate;
-        }
+    /// Set `actions.canAdd` on a shared-hosting account (by its `acct_...` id). False if there
+    /// is no such account.
+    pub fn set_can_add(&self, account_id: &str, gate: ActionGate) -> bool {
+        self.shared.lock().set_can_add(account_id, gate)
+    }
+
+    /// Remove a shared-hosting account and its keys out of band (the account was closed): its
+    /// routes then answer 404 `not_found`. False if there was none.
+    pub fn remove_hosting_account(&self, account_id: &str) -> bool {
+        self.shared.lock().remove_hosting_account(account_id)
     }
 
     pub fn resets(&self) -> Vec<RecordedReset> {

@@ -46,11 +46,28 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                                          \"withholdPublicKey\": false}]}],
       \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
-                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"seed\": 0},
+                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"brokenReplies\": [],
+                  \"seed\": 0},
       \"profile\": \"complete\" }
 
+    withholdPublicKey  a hosting key listed with \"publicKey\": null (fingerprint, type, bits and
+                      comment still reported), as HostUp may list it.
+    forcedErrors      [{\"route\": \"GET /api/v2/ssh-keys\", \"status\": 503, \"code\": \"\",
+                        \"message\": \"\", \"count\": 1, \"html\": false}]
+    brokenReplies     [{\"route\": \"GET /api/v2/ssh-keys\", \"shape\": \"emptyObject\", \"count\": 1}]:
+                      the next `count` requests on the route answer 200 but break the contract.
+                      Shapes: emptyObject (`200 {}`, nothing carried out); hasMoreWithoutCursor
+                      (the real reply with hasMore: true, nextCursor: null); successFalse and
+                      innerSuccessFalse (the v1 reset answers success: false at both levels, or
+                      only in `data`; no reset is carried out).
+    Routes are \"METHOD /template\", e.g. \"GET /api/v2/shared-hosting/{accountId}/ssh-keys\",
+    \"POST /api/vm/{vmid}/reset-ssh-keys\".
+
 ADMIN ENDPOINTS (no auth): GET /__mock/state, GET|DELETE /__mock/requests,
-GET|PUT /__mock/faults, POST /__mock/vps-keys, DELETE /__mock/vps-keys/{id}.
+GET|PUT /__mock/faults, POST /__mock/vps-keys, DELETE /__mock/vps-keys/{id},
+PUT /__mock/hosting-accounts/{id}/can-add (body: {\"allowed\": false, \"reason\": \"...\",
+\"code\": \"...\"}), DELETE /__mock/hosting-accounts/{id} (the account and its keys are gone:
+its routes answer 404).
 ";
 
 struct Args {

@@ -161,6 +161,8 @@ pub struct Faults {
     /// The next N creates (VPS key POST, hosting import) commit, then close the connection unanswered.
     pub drop_create_replies: u32,
     pub forced_errors: Vec<ForcedError>,
+    /// 200 replies that break the API contract (after forced errors, before random faults).
+    pub broken_replies: Vec<BrokenReply>,
     pub seed: u64,
 }
 
@@ -185,6 +187,33 @@ pub struct ForcedError {
     pub html: bool,
 }
 
+/// Make the next `count` requests on `route` ("METHOD /template") answer 200 with a body that
+/// breaks the contract in the way `shape` says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BrokenReply {
+    pub route: String,
+    pub shape: BrokenShape,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+/// How a [`BrokenReply`] breaks the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BrokenShape {
+    /// `200 {}`: no list, no `hasMore`, no `actions`. Nothing is carried out.
+    EmptyObject,
+    /// The route's real reply (the request is carried out), with `hasMore: true` and
+    /// `nextCursor: null`: a page that says there is more but not where (list routes).
+    HasMoreWithoutCursor,
+    /// The v1 reset answered `200 {"success": false, "data": {"success": false, "message":
+    /// "Failed to reset SSH keys"}}`. No reset is carried out or recorded.
+    SuccessFalse,
+    /// As `successFalse`, but only `data.success` is false (the outer `success` is true).
+    InnerSuccessFalse,
+}
+
 /// One /api request as the mock saw it (admin endpoints are not logged).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -199,7 +228,7 @@ pub struct RecordedRequest {
     /// Lowercase names; `authorization` and `x-api-key` values are `<redacted>`.
     pub headers: Vec<(String, String)>,
     pub body: String,
-    /// `429`, `5xx`, `drop` or `forced` when a fault was injected.
+    /// `429`, `5xx`, `drop`, `forced` or `broken` when a fault was injected.
     pub fault: Option<String>,
     /// The request id the mock answered with (header `X-Request-Id` and the error envelopes).
     pub request_id: String,
@@ -413,6 +442,24 @@ impl State {
     pub fn set_faults(&mut self, faults: Faults) {
         self.rng = Prng::new(faults.seed);
         self.faults = faults;
+    }
+
+    /// Set a hosting account's `canAdd` gate. False if there is no such account.
+    pub fn set_can_add(&mut self, account_id: &str, gate: ActionGate) -> bool {
+        match self.hosting.iter_mut().find(|h| h.id == account_id) {
+            Some(h) => {
+                h.can_add = gate;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Remove a hosting account with its keys. False if there was none.
+    pub fn remove_hosting_account(&mut self, account_id: &str) -> bool {
+        let before = self.hosting.len();
+        self.hosting.retain(|h| h.id != account_id);
+        self.hosting.len() != before
     }
 
     /// Consume one pending "drop the create reply" if any.

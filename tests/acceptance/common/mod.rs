@@ -125,6 +125,12 @@ pub fn variant(test: &str, what: &str) {
     let _ = writeln!(std::io::stderr(), "[{test}] {}: {what}", cli());
 }
 
+/// The CLI under test is at least `major.minor`.
+pub fn cli_at_least(major: u32, minor: u32) -> bool {
+    let (ma, mi, _) = cli().version;
+    (ma, mi) >= (major, minor)
+}
+
 /// The `terraform` block every workspace needs.
 pub const REQUIRED_PROVIDERS: &str =
     "terraform {\n  required_providers {\n    hostup = { source = \"hostup/hostup\" }\n  }\n}\n";

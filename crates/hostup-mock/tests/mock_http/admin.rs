@@ -1,7 +1,7 @@
 //! The request log and counts, the `/__mock/...` admin endpoints, and out-of-band changes.
 
 use crate::common::*;
-use hostup::api::models::{VpsKeyPage, VpsSshKey};
+use hostup::api::models::{ActionGate, VpsKeyPage, VpsSshKey};
 use hostup_mock::fixtures::TOKEN;
 use hostup_mock::{MockServer, Seed};
 use reqwest::Method;
@@ -106,5 +106,60 @@ async fn out_of_band_changes_show_up() {
     assert!(!srv.remove_vps_key(&k.id));
     let page: VpsKeyPage = get(&srv, "/api/v2/ssh-keys").await.parse();
     assert!(page.data.is_empty());
+    assert_eq!(srv.write_count(), 0, "out-of-band changes are not requests");
+}
+
+#[tokio::test]
+async fn hosting_account_can_add_and_removal() {
+    let srv = MockServer::start(Seed::default());
+    let list = format!("/api/v2/shared-hosting/{ACCT}/ssh-keys");
+    let gate = json!({"allowed": false, "reason": "The hosting account has a pending order", "code": "pending_order"});
+    let path = format!("/__mock/hosting-accounts/{ACCT}/can-add");
+    let r = admin(&srv, Method::PUT, &path, Body::Json(gate.clone())).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(get(&srv, &list).await.json()["actions"]["canAdd"], gate);
+    let r = post(&srv, &list, json!({"name": "k", "publicKey": K1})).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.problem().code.as_deref(), Some("pending_order"));
+    let open = json!({"allowed": true, "reason": null});
+    let r = admin(&srv, Method::PUT, &path, Body::Json(open)).await;
+    assert_eq!(r.status, 200);
+    let r = post(&srv, &list, json!({"name": "k", "publicKey": K1})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let nope = Body::Json(json!({"reason": "no allowed field"}));
+    assert_eq!(admin(&srv, Method::PUT, &path, nope).await.status, 400);
+    let unknown = Body::Json(json!({"allowed": true}));
+    let r = admin(
+        &srv,
+        Method::PUT,
+        "/__mock/hosting-accounts/acct_unknown/can-add",
+        unknown,
+    )
+    .await;
+    assert_eq!(r.status, 404);
+    assert!(!srv.set_can_add("acct_unknown", ActionGate::allow()));
+
+    // The account is closed: its routes answer 404 not_found, and it is gone from the state.
+    let account = format!("/__mock/hosting-accounts/{ACCT}");
+    let r = admin(&srv, Method::DELETE, &account, Body::None).await;
+    assert_eq!(r.status, 204);
+    let r = get(&srv, &list).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.problem().code.as_deref(), Some("not_found"));
+    let r = delete(&srv, &format!("{list}/ssh_any")).await;
+    assert_eq!(r.status, 404);
+    assert!(srv.hosting_keys(ACCT).is_empty());
+    let state = admin(&srv, Method::GET, "/__mock/state", Body::None)
+        .await
+        .json();
+    assert_eq!(state["hostingAccounts"], json!([]));
+    let r = admin(&srv, Method::DELETE, &account, Body::None).await;
+    assert_eq!(r.status, 404);
+    assert!(!srv.remove_hosting_account(ACCT));
+
+    let srv = MockServer::start(Seed::default());
+    assert!(srv.remove_hosting_account(ACCT));
+    assert_eq!(get(&srv, &list).await.status, 404);
     assert_eq!(srv.write_count(), 0, "out-of-band changes are not requests");
 }

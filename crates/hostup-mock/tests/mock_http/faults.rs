@@ -2,10 +2,12 @@
 
 use crate::common::*;
 use hostup_mock::fixtures::TOKEN;
-use hostup_mock::{Faults, ForcedError, MockServer, Seed};
+use hostup_mock::{BrokenReply, BrokenShape, Faults, ForcedError, MockServer, Seed};
 use reqwest::Method;
 use serde_json::json;
 use std::time::{Duration, Instant};
+
+const RESET: &str = "POST /api/vm/{vmid}/reset-ssh-keys";
 
 #[tokio::test]
 async fn rate_limit_fault_has_headers_and_changes_nothing() {
@@ -183,4 +185,96 @@ async fn latency_is_added() {
     let t = Instant::now();
     admin(&srv, Method::GET, "/__mock/state", Body::None).await;
     assert!(t.elapsed() < Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn broken_replies_answer_200_outside_the_contract() {
+    let srv = MockServer::start(Seed::default());
+    srv.insert_vps_key("a", K1);
+    srv.insert_vps_key("b", K2);
+    let broken = |route: &str, shape: BrokenShape, count: u32| BrokenReply {
+        route: route.into(),
+        shape,
+        count,
+    };
+    let hosting = format!("/api/v2/shared-hosting/{ACCT}/ssh-keys");
+    srv.set_faults(Faults {
+        broken_replies: vec![
+            broken("GET /api/v2/ssh-keys", BrokenShape::EmptyObject, 1),
+            broken("GET /api/v2/ssh-keys", BrokenShape::HasMoreWithoutCursor, 1),
+            broken(
+                "GET /api/v2/shared-hosting/{accountId}/ssh-keys",
+                BrokenShape::EmptyObject,
+                1,
+            ),
+            broken(RESET, BrokenShape::SuccessFalse, 1),
+            broken(RESET, BrokenShape::InnerSuccessFalse, 1),
+        ],
+        ..Faults::default()
+    });
+
+    // `200 {}`, then the real page with hasMore but no cursor; then the real page again.
+    let r = get(&srv, "/api/v2/ssh-keys?limit=1").await;
+    assert_eq!((r.status.as_u16(), r.text.as_str()), (200, "{}"));
+    let r = get(&srv, "/api/v2/ssh-keys?limit=1").await;
+    assert_eq!(r.status, 200);
+    let page = r.json();
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(1), "{page}");
+    assert_eq!(page["hasMore"], json!(true));
+    assert_eq!(page["nextCursor"], json!(null));
+    let r = get(&srv, "/api/v2/ssh-keys?limit=1").await;
+    assert!(
+        r.json()["nextCursor"].is_string(),
+        "count used up: {}",
+        r.text
+    );
+
+    let r = get(&srv, &hosting).await;
+    assert_eq!((r.status.as_u16(), r.text.as_str()), (200, "{}"));
+    assert!(get(&srv, &hosting).await.json()["actions"].is_object());
+
+    // The reset answers success: false at both levels, then only in `data`; nothing is reset.
+    let ids = json!({"keyIds": [srv.vps_keys()[0].id]});
+    let r = reset(&srv, "10000", Some(TOKEN), ids.clone()).await;
+    assert_eq!(r.status, 200);
+    let body = r.json();
+    assert_eq!(body["success"], json!(false));
+    assert_eq!(body["data"]["success"], json!(false));
+    assert_eq!(body["data"]["message"], json!("Failed to reset SSH keys"));
+    assert_eq!(body["requestId"], json!(r.header("x-request-id")));
+    let r = reset(&srv, "10000", Some(TOKEN), ids.clone()).await;
+    let body = r.json();
+    assert_eq!(
+        (body["success"].clone(), body["data"]["success"].clone()),
+        (json!(true), json!(false))
+    );
+    assert!(srv.resets().is_empty(), "no reset carried out");
+    let r = reset(&srv, "10000", Some(TOKEN), ids).await;
+    assert_eq!(r.json()["data"]["success"], json!(true));
+    assert_eq!(srv.resets().len(), 1);
+
+    let tags: Vec<_> = srv
+        .requests()
+        .iter()
+        .map(|r| r.fault.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        tags,
+        ["broken", "broken", "", "broken", "", "broken", "broken", ""]
+    );
+
+    // The same document through the admin endpoint.
+    let faults =
+        json!({"brokenReplies": [{"route": "GET /api/v2/ssh-keys", "shape": "emptyObject"}]});
+    let r = admin(&srv, Method::PUT, "/__mock/faults", Body::Json(faults)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        srv.faults().broken_replies[0].count,
+        1,
+        "count defaults to 1"
+    );
+    assert_eq!(get(&srv, "/api/v2/ssh-keys").await.text, "{}");
+    let bad = json!({"brokenReplies": [{"route": "GET /api/v2/ssh-keys", "shape": "nope"}]});
+    let r = admin(&srv, Method::PUT, "/__mock/faults", Body::Json(bad)).await;
+    assert_eq!(r.status, 400);
 }

@@ -77,3 +77,39 @@ async fn hosting_keys_list_import_delete() {
         2
     );
 }
+
+#[tokio::test]
+async fn key_seeded_withhold_public_key_is_listed_with_null() {
+    let seed: hostup_mock::Seed = serde_json::from_value(json!({
+        "hostingAccounts": [{
+            "id": ACCT,
+            "sshKeys": [
+                {"name": "bare", "publicKey": K1, "id": "ssh_bare", "withholdPublicKey": true},
+                {"name": "full", "publicKey": K2, "id": "ssh_full"}
+            ]
+        }]
+    }))
+    .unwrap();
+    let srv = MockServer::start(seed);
+    let r = get(&srv, &format!("/api/v2/shared-hosting/{ACCT}/ssh-keys")).await;
+    let list = r.json();
+    let bare = &list["sshKeys"][0];
+    assert_eq!(bare["id"], json!("ssh_bare"));
+    assert_eq!(bare["publicKey"], json!(null), "listed as null: {}", r.text);
+    let fp = hostup::ssh_key::PublicKey::parse(K1).unwrap().fingerprint();
+    assert_eq!(bare["fingerprint"], json!(fp));
+    assert_eq!(bare["type"], json!("ssh-ed25519"));
+    assert_eq!(bare["bits"], json!(256));
+    assert_eq!(bare["comment"], json!("ops@example.com"));
+    assert_eq!(list["sshKeys"][1]["publicKey"], json!(K2));
+
+    // The key is still there by fingerprint: importing it again is a duplicate.
+    let r = post(
+        &srv,
+        &format!("/api/v2/shared-hosting/{ACCT}/ssh-keys"),
+        json!({"name": "again", "publicKey": K1}),
+    )
+    .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.problem().code.as_deref(), Some("duplicate_key"));
+}
