@@ -8,7 +8,7 @@ use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyState;
 use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::configured::Configured;
-use crate::inventory::{Inventory, Removal};
+use crate::inventory::{account_gone, Inventory, Removal};
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
@@ -53,11 +53,6 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
         s.bits = Value::Value(k.bits() as i64);
         s.comment = opt_string(k.comment().map(str::to_string));
     }
-}
-
-/// A 404 that is HostUp's own answer (a problem document with a code), not a proxy's page.
-fn account_gone(e: &crate::api::ApiError) -> bool {
-    e.is_not_found() && e.code.is_some()
 }
 
 /// How to stop managing a key that Terraform cannot remove.

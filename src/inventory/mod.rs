@@ -180,9 +180,15 @@ impl Inventory {
                 let list = self
                     .hosting_snapshot(account)
                     .fresh(|| self.client.list_hosting_keys(account))
-                    .await?;
-                if list.ssh_keys.iter().any(|k| k.id == id) {
-                    return Ok(Removal::NoOperation(e));
+                    .await;
+                match list {
+                    Ok(l) if l.ssh_keys.iter().any(|k| k.id == id) => {
+                        return Ok(Removal::NoOperation(e))
+                    }
+                    Ok(_) => {}
+                    // The account itself is gone, and its keys with it.
+                    Err(gone) if account_gone(&gone) => {}
+                    Err(other) => return Err(other),
                 }
             }
             Err(e) => return Err(e),
@@ -191,6 +197,11 @@ impl Inventory {
             .record(Write::Remove(id.to_string()));
         Ok(Removal::Removed)
     }
+}
+
+/// A 404 that is HostUp's own answer (a problem document with a code), not a proxy's page.
+pub fn account_gone(e: &ApiError) -> bool {
+    e.is_not_found() && e.code.is_some()
 }
 
 /// How a removal ended.

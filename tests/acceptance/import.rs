@@ -289,7 +289,14 @@ fn hosting_key_listed_without_key_material() {
         "-no-color",
         "-generate-config-out=generated.tf",
     ]);
-    assert!(out.ok, "{}", out.all());
+    // The generated `public_key = null` is refused at validate time: nothing is planned with it.
+    assert!(!out.ok, "{}", out.all());
+    assert!(
+        out.text()
+            .contains("`public_key` is null, but it is required"),
+        "{}",
+        out.all()
+    );
     let generated = std::fs::read_to_string(tf.dir.join("generated.tf")).unwrap();
     assert!(generated.contains("public_key = null"), "{generated}");
     // What the user does next: put the key there. The import then updates the state as above.
