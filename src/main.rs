@@ -6,8 +6,8 @@ fn main() {
     // tf-provider attaches a backtrace to every diagnostic when backtraces are enabled; users
     // must see our messages, not stack traces. Set before any thread starts.
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    // Before tf-provider prints its handshake: see src/nodelay.rs.
-    hostup::nodelay::intercept_stdout();
+    // Before tf-provider prints its handshake: see src/plugin/nodelay.rs.
+    hostup::plugin::watch_handshake();
     // One thread is enough: every call waits on Terraform or on HTTP, and each extra thread costs
     // a stack and a malloc arena (peak RSS is one of the figures we are measured on).
     let runtime = match tokio::runtime::Builder::new_current_thread()
