@@ -11,8 +11,8 @@
 //! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
 //! - [`api`]: transport, retry policy, client, wire models and errors.
 //! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
-//! - [`plugin`]: the plugin's side of go-plugin around tf-provider's gRPC server (handshake
-//!   line, TCP_NODELAY).
+//! - [`plugin`]: the plugin's front door, between Terraform and tf-provider's gRPC server
+//!   (answers StopProvider so Ctrl-C does not shut the server down; handshake; TCP_NODELAY).
 //! - [`log`], [`cancel`], [`duration`], [`timefmt`]: logging in Terraform's format, Ctrl-C,
 //!   durations and clock formatting.
 
