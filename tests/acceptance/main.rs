@@ -10,6 +10,7 @@ mod docs_coverage;
 mod examples;
 mod faults;
 mod hosting_ssh_key;
+mod interrupt;
 mod logging;
 mod release;
 mod request_counts;
