@@ -239,12 +239,12 @@ async fn connection(
     };
     match acceptor {
         Some(acceptor) => match acceptor.accept(tcp).await {
-            Ok(tls) => proxy::serve(tls, inner).await,
+            Ok(tls) => proxy::serve(Box::new(tls), inner).await,
             Err(e) => crate::log::debug(
                 "plugin front: TLS handshake failed",
                 &[("error", e.to_string().into())],
             ),
         },
-        None => proxy::serve(tcp, inner).await,
+        None => proxy::serve(Box::new(tcp), inner).await,
     }
 }

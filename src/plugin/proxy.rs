@@ -31,11 +31,14 @@ type Local = http_body_util::combinators::WithTrailers<
 /// What the front sends back: tf-provider's reply as it streams in, or a local one.
 pub type Body = Either<Incoming, Local>;
 
+/// A connection from Terraform: TLS or plain TCP. One boxed type rather than a generic, so the
+/// HTTP/2 server is compiled once, not once per transport (code size is resident memory).
+pub type Conn = Box<dyn Io>;
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 /// Serve one accepted connection (`io`, TLS already done) until either side closes it.
-pub async fn serve<S>(io: S, inner: SocketAddr)
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-{
+pub async fn serve(io: Conn, inner: SocketAddr) {
     let (sender, inner_conn) = match connect(inner).await {
         Ok(c) => c,
         Err(e) => {
