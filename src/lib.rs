@@ -12,8 +12,10 @@
 //! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
 //! - [`api`]: transport, retry policy, client, wire models and errors.
 //! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
-//! - [`log`], [`cancel`], [`nodelay`], [`duration`], [`timefmt`]: logging in Terraform's format,
-//!   Ctrl-C, the plugin listener's socket option, durations and clock formatting.
+//! - [`plugin`]: the plugin's front door, between Terraform and tf-provider's gRPC server
+//!   (answers StopProvider so Ctrl-C does not shut the server down; handshake; TCP_NODELAY).
+//! - [`log`], [`cancel`], [`duration`], [`timefmt`]: logging in Terraform's format, Ctrl-C,
+//!   durations and clock formatting.
 
 pub mod api;
 pub mod cancel;
@@ -23,7 +25,7 @@ pub mod functions;
 pub mod hosting_key;
 pub mod inventory;
 pub mod log;
-pub mod nodelay;
+pub mod plugin;
 pub mod provider;
 pub mod ssh_key;
 pub mod tf;

@@ -6,8 +6,9 @@ fn main() {
     // tf-provider attaches a backtrace to every diagnostic when backtraces are enabled; users
     // must see our messages, not stack traces. Set before any thread starts.
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    // Before tf-provider prints its handshake: see src/nodelay.rs.
-    hostup::nodelay::intercept_stdout();
+    // Before any other thread starts (it edits the environment) and before tf-provider prints
+    // its handshake: see src/plugin/mod.rs.
+    let front = hostup::plugin::prepare();
     // One thread is enough: every call waits on Terraform or on HTTP, and each extra thread costs
     // a stack and a malloc arena (peak RSS is one of the figures we are measured on).
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -28,7 +29,14 @@ fn main() {
                 hostup::cancel::cancel();
             }
         });
-        tf_provider::serve("hostup", HostupProvider::new()).await
+        let front = front.map(hostup::plugin::Front::start);
+        let served = tf_provider::serve("hostup", HostupProvider::new()).await;
+        // tf-provider has stopped (Terraform is done with the plugin): let the front pass on
+        // the last replies before the process exits.
+        if let Some(front) = front {
+            front.drain(std::time::Duration::from_secs(2)).await;
+        }
+        served
     });
     if let Err(e) = served {
         eprintln!("terraform-provider-hostup: {e}");

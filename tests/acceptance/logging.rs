@@ -77,13 +77,21 @@ fn debug_log_shows_each_call_and_never_the_key() {
         "retry logged:\n{}",
         lines.join("\n")
     );
-    // Nagle's algorithm is off on the gRPC listener (src/nodelay.rs), or every call would wait
-    // for Terraform's delayed ACKs.
+    // Nagle's algorithm is off on tf-provider's gRPC listener (src/plugin/nodelay.rs), or every
+    // call would wait for delayed ACKs; the front (src/plugin/) sets it on its own sockets.
+    assert!(
+        lines.iter().any(
+            |l| l.contains("TCP_NODELAY on the provider's gRPC listener") && l.contains("set=true")
+        ),
+        "TCP_NODELAY not set:\n{}",
+        lines.join("\n")
+    );
+    // Terraform talks TLS to the plugin front, which passes calls to tf-provider.
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("TCP_NODELAY on the plugin listener") && l.contains("set=true")),
-        "TCP_NODELAY not set:\n{}",
+            .any(|l| l.contains("plugin front:") && l.contains("tls=true")),
+        "no plugin front:\n{}",
         lines.join("\n")
     );
     let all = out.all();

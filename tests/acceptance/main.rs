@@ -15,6 +15,7 @@ mod faults;
 mod functions;
 mod hosting_ssh_key;
 mod import;
+mod interrupt;
 mod logging;
 mod openssh;
 mod published;

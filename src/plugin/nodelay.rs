@@ -1,95 +1,19 @@
-//! TCP_NODELAY on the plugin's gRPC listener.
+//! TCP_NODELAY on tf-provider's gRPC listener.
 //!
 //! tf-provider's gRPC server leaves Nagle's algorithm on. A reply written in several small TCP
-//! writes then waits for Terraform's delayed ACK (about 40 ms) before its last frame leaves, so
+//! writes then waits for the peer's delayed ACK (about 40 ms) before its last frame leaves, so
 //! each call costs tens of milliseconds of idle time: a refresh-only plan of 1000 keys took 6 s
 //! instead of 1.4 s. tf-provider gives no access to its socket, but Linux and the BSDs copy
-//! TCP_NODELAY from a listening socket to the connections it accepts, and Terraform connects only
-//! after it has read the plugin's handshake line (`1|6|tcp|127.0.0.1:PORT|grpc|...`) on stdout.
-//! So stdout is passed through a pipe: when the handshake line goes by, the listening socket on
-//! that port gets TCP_NODELAY, and only then is the line forwarded to Terraform.
+//! TCP_NODELAY from a listening socket to the connections it accepts, and the first connection
+//! comes only after the handshake line (see [`super::handshake`]) has gone by. So when that line
+//! goes by, the listening socket on its port gets TCP_NODELAY.
 //!
 //! Any failure leaves things as they were: at worst the provider is slower, never unreachable.
 
-/// The port of a go-plugin handshake line, if it is one over TCP.
-pub fn handshake_port(line: &str) -> Option<u16> {
-    let mut fields = line.trim_end().split('|');
-    let (_core, _proto, network, addr) = (
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-    );
-    if network != "tcp" {
-        return None;
-    }
-    addr.parse::<std::net::SocketAddr>().ok().map(|a| a.port())
-}
-
 #[cfg(unix)]
 mod imp {
-    use super::handshake_port;
-    use std::fs::File;
-    use std::io::{BufRead, BufReader, Write};
-    use std::os::fd::FromRawFd;
-
-    /// Route stdout through the handshake watcher. Call before anything is printed.
-    pub fn intercept_stdout() {
-        // SAFETY: plain descriptor calls on descriptors this function owns; on any failure the
-        // original stdout is left in place.
-        unsafe {
-            let real = libc::dup(1);
-            if real < 0 {
-                return;
-            }
-            let mut fds = [0; 2];
-            if libc::pipe(fds.as_mut_ptr()) != 0 {
-                libc::close(real);
-                return;
-            }
-            if libc::dup2(fds[1], 1) < 0 {
-                libc::close(real);
-                libc::close(fds[0]);
-                libc::close(fds[1]);
-                return;
-            }
-            libc::close(fds[1]);
-            let read = File::from_raw_fd(fds[0]);
-            let out = File::from_raw_fd(real);
-            if std::thread::Builder::new()
-                .name("stdout".into())
-                .spawn(move || forward(read, out))
-                .is_err()
-            {
-                // No forwarder: put the real stdout back.
-                libc::dup2(real, 1);
-            }
-        }
-    }
-
-    fn forward(read: File, mut out: File) {
-        let mut reader = BufReader::new(read);
-        let mut first = Vec::new();
-        if reader.read_until(b'\n', &mut first).is_err() {
-            return;
-        }
-        if let Some(port) = handshake_port(&String::from_utf8_lossy(&first)) {
-            let done = set_nodelay_on_listener(port);
-            crate::log::debug(
-                "TCP_NODELAY on the plugin listener",
-                &[
-                    ("port", serde_json::json!(port)),
-                    ("set", serde_json::json!(done)),
-                ],
-            );
-        }
-        let _ = out.write_all(&first);
-        let _ = out.flush();
-        let _ = std::io::copy(&mut reader, &mut out);
-    }
-
     /// Set TCP_NODELAY on the listening TCP socket bound to `port`. True when one was found.
-    fn set_nodelay_on_listener(port: u16) -> bool {
+    pub fn set_nodelay_on_listener(port: u16) -> bool {
         let mut found = false;
         for fd in open_fds() {
             if listening_port(fd) == Some(port) {
@@ -183,25 +107,10 @@ mod imp {
 }
 
 #[cfg(unix)]
-pub use imp::intercept_stdout;
+pub use imp::set_nodelay_on_listener;
 
-/// Elsewhere stdout is left alone.
+/// Elsewhere the listener is left alone.
 #[cfg(not(unix))]
-pub fn intercept_stdout() {}
-
-#[cfg(test)]
-mod tests {
-    use super::handshake_port;
-
-    #[test]
-    fn parses_handshake_lines() {
-        assert_eq!(
-            handshake_port("1|6|tcp|127.0.0.1:1234|grpc|MIIB\n"),
-            Some(1234)
-        );
-        assert_eq!(handshake_port("1|6|tcp|[::1]:99|grpc|"), Some(99));
-        assert_eq!(handshake_port("1|6|unix|/tmp/sock|grpc|"), None);
-        assert_eq!(handshake_port("hello"), None);
-        assert_eq!(handshake_port(""), None);
-    }
+pub fn set_nodelay_on_listener(_port: u16) -> bool {
+    false
 }
