@@ -2,7 +2,7 @@
 # Benchmark: build the release binaries, install Terraform and HashiCorp's Go null provider (for
 # comparison), then run hostup-bench against the in-process mock. Options go to hostup-bench, e.g.
 #   scripts/bench.sh --sizes 100 --latency-ms 30
-# The Markdown report goes to stdout; progress to stderr. See docs/performance.md.
+# The Markdown report goes to stdout; progress to stderr. See docs/guides/performance.md.
 source "$(dirname "$0")/lib.sh"
 ensure_protoc
 ensure_terraform

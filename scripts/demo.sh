@@ -7,9 +7,9 @@ ensure_terraform
 clean_env
 cd "$ROOT"
 
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 log "building the provider and the mock (release profile; a few minutes the first time)"
 cargo build --release --locked --workspace --bins
+BIN="$(cargo_target_dir)/release"
 
 WORK="$ROOT/.demo"
 rm -rf "$WORK"
@@ -17,7 +17,7 @@ mkdir -p "$WORK"
 cp -r examples/demo/. "$WORK/"
 
 log "starting the mock HostUp API on 127.0.0.1"
-"$TARGET/release/hostup-mock" --listen 127.0.0.1:0 --url-file "$WORK/mock-url" >"$WORK/mock.log" 2>&1 &
+"$BIN/hostup-mock" --listen 127.0.0.1:0 --url-file "$WORK/mock-url" >"$WORK/mock.log" 2>&1 &
 MOCK_PID=$!
 trap 'kill "$MOCK_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -29,10 +29,11 @@ done
 MOCK_URL="$(cat "$WORK/mock-url")"
 log "mock listening on $MOCK_URL"
 
-# Package the provider as a release and install it into a local filesystem mirror, so a plain
-# `terraform init` installs hostup/hostup with a version constraint (no dev_overrides, no network).
-bash "$ROOT/scripts/release.sh" --binary "$TARGET/release/terraform-provider-hostup" --out "$WORK/dist"
-bash "$ROOT/scripts/install-local.sh" --dist "$WORK/dist" --mirror "$WORK/mirror"
+# Package the provider as a release (unsigned: it never leaves this directory) and install it
+# into a filesystem mirror, so `terraform init` installs hostup/hostup with a version constraint
+# (no dev_overrides). The CLI configuration below uses only that mirror: no network needed.
+bash "$ROOT/scripts/release.sh" --binary "$BIN/terraform-provider-hostup" --out "$WORK/dist" --unsigned
+bash "$ROOT/scripts/install-local.sh" --dist "$WORK/dist" --mirror "$WORK/mirror" >/dev/null
 cat >"$WORK/terraform.rc" <<RC
 provider_installation {
   filesystem_mirror {

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test of every workspace crate: unit tests, the mock's HTTP tests (crates/hostup-mock)
-# and the acceptance tests that drive the real Terraform CLI against the mock. Installs protoc, a
-# Terraform CLI and ssh-keygen when missing.
+# Runs every test of every workspace crate: unit tests, the mock's HTTP tests (crates/hostup-mock),
+# the acceptance tests that drive the real Terraform CLI against the mock, and the release checks (signing, local install, the workflow
+# lint, and a cross-built foreign platform started under emulation). Installs what they need
+# when missing: protoc, a Terraform CLI, gnupg, ssh-keygen, zig + cargo-zigbuild + actionlint (PyPI, into
+# .tools/), shellcheck, and the runners of the platforms in HOSTUP_TEST_PLATFORMS (default
+# linux_arm64: qemu-user-static; windows_amd64: wine64).
 source "$(dirname "$0")/lib.sh"
 ensure_protoc
 ensure_terraform
 ensure_python
 ensure_gpg
 ensure_ssh_keygen
+ensure_pytools
+ensure_shellcheck
+platforms=",${HOSTUP_TEST_PLATFORMS:-linux_arm64},"
+if [[ $platforms == *,all,* || $platforms == *,linux_arm64,* ]]; then ensure_qemu_aarch64; fi
+if [[ $platforms == *,all,* || $platforms == *,windows_amd64,* ]]; then ensure_wine; fi
 clean_env
 cd "$ROOT"
 log "cargo fmt --check"

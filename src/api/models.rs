@@ -1,4 +1,4 @@
-//! Wire models for every HostUp operation the provider uses (see shared/hostup-api/CONTRACT.md).
+//! Wire models for every HostUp operation the provider uses (described in docs/guides/hostup-api.md).
 //!
 //! Shared by the client and the mock server, so both speak exactly one shape. Optional and
 //! nullable fields default, so a reply with a field missing is not a decoding failure.
@@ -10,8 +10,8 @@ use std::fmt;
 /// Longest key `name`, in characters, that the provider accepts at plan time and the mock accepts
 /// on create, rename and import.
 ///
-/// HostUp's published API pages (`shared/hostup-api/published/`: 001 rename and 003 hosting
-/// import) give `name` only as a required string with no length limit, and CONTRACT.md adds none.
+/// HostUp's published API pages (the rename and the hosting import; see docs/guides/hostup-api.md)
+/// give `name` only as a required string with no length limit.
 /// 255 is this project's own bound, not a HostUp figure: the provider's limit since its first
 /// version, stated to users in `docs/resources/hosting_ssh_key.md`.
 pub const MAX_NAME_LEN: usize = 255;

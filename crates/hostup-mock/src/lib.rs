@@ -1,5 +1,5 @@
-//! Mock HostUp API server: an in-memory implementation of the operations in
-//! `shared/hostup-api/CONTRACT.md`, with fault injection, a request log and admin endpoints. It
+//! Mock HostUp API server: an in-memory implementation of the operations described in
+//! `docs/guides/hostup-api.md` (profiles `complete` and `published`), with fault injection, a request log and admin endpoints. It
 //! speaks the provider's wire models (`hostup::api::models`) and parses keys with the provider's
 //! `hostup::ssh_key`, so the two cannot drift apart.
 //!

@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     hostup = {
-      source = "hostup/hostup"
+      source  = "hostup/hostup"
+      version = "~> 0.1"
     }
   }
   # Provider functions need Terraform 1.8 or later (OpenTofu 1.7 or later).
