@@ -58,10 +58,11 @@ fn fingerprint_of(public_key: Option<&str>, reported: Option<&String>) -> Option
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct VpsKeyActions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_rename: Option<ActionGate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<ActionGate>,
 }
 
@@ -227,17 +228,13 @@ pub struct ResetVmKeys {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct ResetVmKeysData {
-    #[serde(default)]
     pub success: bool,
-    #[serde(default)]
     pub message: String,
-    #[serde(default)]
     pub key_count: i64,
     /// A string on the wire, although the path parameter is an integer.
-    #[serde(default)]
     pub vmid: String,
-    #[serde(default)]
     pub account_id: String,
 }
 
@@ -256,54 +253,42 @@ pub struct ResetVmKeysReply {
 
 /// A field-level validation error in a problem document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FieldError {
-    #[serde(default)]
     pub pointer: String,
-    #[serde(default)]
     pub detail: String,
-    #[serde(default)]
     pub code: String,
 }
 
 /// RFC 7807 problem document (v2 errors).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct Problem {
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub type_uri: Option<String>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub status: Option<u16>,
-    #[serde(default)]
     pub detail: Option<String>,
-    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default)]
     pub instance: Option<String>,
-    #[serde(default)]
     pub request_id: Option<String>,
-    #[serde(default)]
     pub timestamp: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<serde_json::Value>,
 }
 
 /// v1 error envelope (the VM reset).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(default)]
 pub struct V1Error {
-    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default)]
     pub error: Option<String>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub request_id: Option<String>,
-    #[serde(default)]
     pub timestamp: Option<String>,
 }
 
@@ -382,9 +367,8 @@ pub struct LegacyDeleteKey {
 
 /// `data` of `DELETE /api/ssh-keys`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LegacyDeleted {
-    #[serde(default)]
     pub success: bool,
-    #[serde(default)]
     pub message: String,
 }
