@@ -82,6 +82,12 @@ fn cases() -> Vec<Case> {
             "endpoint",
         ),
         c(
+            "endpoint holding the API's own path",
+            provider("endpoint = \"http://127.0.0.1:8080/api\""),
+            "includes the API's own path (/api)",
+            "endpoint",
+        ),
+        c(
             "empty api_key",
             provider("api_key = \"\""),
             "`api_key` is set but empty",
