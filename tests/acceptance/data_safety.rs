@@ -1,4 +1,4 @@
-//! Data safety (issue 11) through the real Terraform CLI: a null required argument, a closed
+//! Data safety through the real Terraform CLI: a null required argument, a closed
 //! canAdd gate before a replacement, list replies that break the contract and a reset answered
 //! `success: false`. Each test fails without its provider change; API keys, the unreachable API
 //! and the rough edges are in `data_safety_edges`, whole numbers in `bad_input`'s table.

@@ -1,4 +1,4 @@
-//! Data safety (issue 11), continued: API keys with whitespace or control characters, an
+//! Data safety, continued: API keys with whitespace or control characters, an
 //! unreachable API shares one retry window, and the rough edges: PEM public keys, defects of a
 //! key line, `triggers = {}`, a hosting account that is gone, and importing a reset. Whole
 //! numbers are in `bad_input`'s table.
