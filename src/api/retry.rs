@@ -74,7 +74,11 @@ impl Outage {
     }
 
     /// Time left of the window, or, once it is over, the reason every call now fails with.
+    /// Without retries (`max_retries = 0`) there is no window to share: each call tries once.
     pub fn remaining(&self, window: Duration) -> Result<Option<Duration>, String> {
+        if window.is_zero() {
+            return Ok(None);
+        }
         match &*self.lock() {
             None => Ok(None),
             Some((since, why)) => match window.checked_sub(since.elapsed()) {
@@ -154,4 +158,28 @@ fn pseudo_random() -> f64 {
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x ^= x >> 27;
     (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shared_window_closes_once_and_opens_again_on_a_reply() {
+        let outage = Outage::default();
+        let window = Duration::from_millis(30);
+        assert_eq!(outage.remaining(window), Ok(None), "reachable: no window");
+        outage.unreachable("could not connect");
+        assert!(matches!(outage.remaining(window), Ok(Some(_))));
+        std::thread::sleep(Duration::from_millis(40));
+        let why = outage.remaining(window).unwrap_err();
+        assert!(why.contains("could not connect"), "{why}");
+        assert_eq!(
+            outage.remaining(Duration::ZERO),
+            Ok(None),
+            "no retries, no shared window: every call still tries"
+        );
+        outage.reached();
+        assert_eq!(outage.remaining(window), Ok(None));
+    }
 }
