@@ -1,19 +1,19 @@
-//! HostUp Terraform provider: the library behind the provider binary, also used by the mock
-//! HostUp API (crate `hostup-mock`, which uses [`api::models`], [`ssh_key`] and [`timefmt`]), the
-//! benchmark and the tests.
+//! HostUp Terraform provider: the library behind the provider binary (whose plugin front door,
+//! `src/plugin/`, is the binary's own), also used by the mock HostUp API (crate `hostup-mock`,
+//! which parses keys with [`ssh_key`]), the benchmark and the tests.
 //!
 //! Rooms, from the top down:
-//! - [`provider`]: configuration and the list of resources and data sources.
+//! - [`provider`]: configuration and the list of resources, data sources and functions.
 //! - [`vps_key`], [`hosting_key`], [`vm_reset`]: one room per HostUp object, each with its
-//!   resource, its data sources, one attribute table and one conversion from HostUp's replies.
+//!   resource, its data sources, one attribute table, one conversion from HostUp's replies and,
+//!   for the key objects, its store (what the process knows of that inventory).
 //! - [`functions`]: the provider-defined functions (`provider::hostup::ssh_fingerprint`, ...).
 //! - [`tf`]: the Terraform side's vocabulary (schema builders, values, diagnostics, checks);
-//!   [`configured`]: the API once the provider block is configured.
-//! - [`inventory`]: finding keys in HostUp's inventories (there is no "get one key" operation).
-//! - [`api`]: transport, retry policy, client, wire models and errors.
+//!   [`configured`]: what the provider block configured, handed to every object;
+//!   [`snapshot`]: one inventory's shared, single-flight copy, which the stores keep.
+//! - [`api`]: HostUp's client library: one core and retry loop, one classification of
+//!   failures, wire models, and a handler per API area.
 //! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
-//! - [`plugin`]: the plugin's front door, between Terraform and tf-provider's gRPC server
-//!   (answers StopProvider so Ctrl-C does not shut the server down; handshake; TCP_NODELAY).
 //! - [`log`], [`cancel`], [`duration`], [`timefmt`]: logging in Terraform's format, Ctrl-C,
 //!   durations and clock formatting.
 
@@ -23,10 +23,9 @@ pub mod configured;
 pub mod duration;
 pub mod functions;
 pub mod hosting_key;
-pub mod inventory;
 pub mod log;
-pub mod plugin;
 pub mod provider;
+pub mod snapshot;
 pub mod ssh_key;
 pub mod tf;
 pub mod timefmt;

@@ -1,5 +1,7 @@
 //! The provider plugin binary: Terraform starts it and talks gRPC (plugin protocol 6).
 
+mod plugin;
+
 use hostup::provider::HostupProvider;
 
 fn main() {
@@ -8,7 +10,7 @@ fn main() {
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
     // Before any other thread starts (it edits the environment) and before tf-provider prints
     // its handshake: see src/plugin/mod.rs.
-    let front = hostup::plugin::prepare();
+    let front = plugin::prepare();
     // One thread is enough: every call waits on Terraform or on HTTP, and each extra thread costs
     // a stack and a malloc arena (peak RSS is one of the figures we are measured on).
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -29,7 +31,7 @@ fn main() {
                 hostup::cancel::cancel();
             }
         });
-        let front = front.map(hostup::plugin::Front::start);
+        let front = front.map(plugin::Front::start);
         let served = tf_provider::serve("hostup", HostupProvider::new()).await;
         // tf-provider has stopped (Terraform is done with the plugin): let the front pass on
         // the last replies before the process exits.

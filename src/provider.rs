@@ -6,13 +6,13 @@ use crate::api::endpoint::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
 use crate::configured::Configured;
 use crate::duration::parse_duration;
+use crate::hosting_key::store::HostingKeyStore;
 use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
-use crate::inventory::Inventory;
 use crate::tf::adapter::Adapter;
 use crate::tf::number::Number;
 use crate::tf::schema::{optional, schema, sensitive};
-use crate::tf::value::known;
 use crate::vm_reset::VmSshResetResource;
+use crate::vps_key::store::VpsKeyStore;
 use crate::vps_key::{VpsSshKeyDataSource, VpsSshKeyResource, VpsSshKeysDataSource};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -36,9 +36,13 @@ pub const DEFAULT_RETRY_DEADLINE: &str = "5m";
 /// More retries than this only hides a broken API behind very long applies.
 pub const MAX_MAX_RETRIES: i64 = 50;
 
+/// The provider, holding what its configure hands to the objects: the client, and each key
+/// object's store.
 #[derive(Default)]
 pub struct HostupProvider {
-    configured: Configured,
+    client: Configured<Client>,
+    vps_keys: Configured<VpsKeyStore>,
+    hosting_keys: Configured<HostingKeyStore>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -57,7 +61,7 @@ impl HostupProvider {
     }
 
     fn check(&self, diags: &mut Diagnostics, config: &ProviderConfig) {
-        if let Some(key) = known(&config.api_key) {
+        if let Some(key) = config.api_key.as_deref_option() {
             if key.trim().is_empty() {
                 diags.error(
                     "Empty API key",
@@ -71,7 +75,7 @@ impl HostupProvider {
                 diags.error("Invalid API key", msg, AttributePath::new("api_key"));
             }
         }
-        if let Some(ep) = known(&config.endpoint) {
+        if let Some(ep) = config.endpoint.as_deref_option() {
             if let Err(msg) = parse_endpoint(ep) {
                 diags.error("Invalid endpoint", msg, AttributePath::new("endpoint"));
             }
@@ -89,7 +93,7 @@ impl HostupProvider {
             ("request_timeout", &config.request_timeout),
             ("retry_deadline", &config.retry_deadline),
         ] {
-            if let Some(d) = known(v) {
+            if let Some(d) = v.as_deref_option() {
                 if let Err(msg) = parse_duration(d) {
                     diags.error(
                         format!("Invalid {attr}"),
@@ -125,7 +129,7 @@ impl HostupProvider {
             }
         };
         let duration = |diags: &mut Diagnostics, v: &ValueString<'static>, env, default| {
-            let s = setting(known(v).map(str::to_string), env, Some(default))?;
+            let s = setting(v.as_deref_option().map(str::to_string), env, Some(default))?;
             parse_duration(&s.value)
                 .map_err(|msg| diags.root_error(format!("Invalid duration in {}", s.origin), msg))
                 .ok()
@@ -253,7 +257,7 @@ impl Provider for HostupProvider {
             return Some(());
         }
         let api_key = match setting(
-            known(&config.api_key).map(str::to_string),
+            config.api_key.as_deref_option().map(str::to_string),
             ENV_API_KEY,
             None,
         ) {
@@ -278,7 +282,7 @@ impl Provider for HostupProvider {
             }
         };
         let raw_endpoint = setting(
-            known(&config.endpoint).map(str::to_string),
+            config.endpoint.as_deref_option().map(str::to_string),
             ENV_ENDPOINT,
             Some(DEFAULT_ENDPOINT),
         )?;
@@ -303,7 +307,11 @@ impl Provider for HostupProvider {
             request_timeout,
             retry,
         }) {
-            Ok(c) => self.configured.set(Inventory::new(c)),
+            Ok(c) => {
+                self.vps_keys.set(VpsKeyStore::new(c.clone()));
+                self.hosting_keys.set(HostingKeyStore::new(c.clone()));
+                self.client.set(c);
+            }
             Err(e) => diags.root_error("Could not configure the hostup provider", e),
         }
         Some(())
@@ -313,11 +321,11 @@ impl Provider for HostupProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
-        let c = &self.configured;
+        let (vps, hosting) = (&self.vps_keys, &self.hosting_keys);
         Some(map! {
-            short(VpsSshKeyResource::TYPE_NAME) => Adapter(VpsSshKeyResource::new(c.clone())),
-            short(HostingSshKeyResource::TYPE_NAME) => Adapter(HostingSshKeyResource::new(c.clone())),
-            short(VmSshResetResource::TYPE_NAME) => Adapter(VmSshResetResource::new(c.clone())),
+            short(VpsSshKeyResource::TYPE_NAME) => Adapter(VpsSshKeyResource::new(vps.clone())),
+            short(HostingSshKeyResource::TYPE_NAME) => Adapter(HostingSshKeyResource::new(hosting.clone())),
+            short(VmSshResetResource::TYPE_NAME) => Adapter(VmSshResetResource::new(self.client.clone())),
         })
     }
 
@@ -325,11 +333,11 @@ impl Provider for HostupProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
-        let c = &self.configured;
+        let (vps, hosting) = (&self.vps_keys, &self.hosting_keys);
         Some(map! {
-            short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(c.clone())),
-            short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(c.clone())),
-            short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(HostingSshKeysDataSource::new(c.clone())),
+            short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(vps.clone())),
+            short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(vps.clone())),
+            short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(HostingSshKeysDataSource::new(hosting.clone())),
         })
     }
 

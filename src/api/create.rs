@@ -1,69 +1,169 @@
-//! Creating without duplicates. A create whose outcome is unknown (connection lost after
-//! sending, a timeout, a 5xx that may follow a commit) is never simply resent: the inventory is
-//! searched for the key first. Found: it is adopted. Not found: the create is sent again. A
-//! `409 duplicate_key` after our own ambiguous attempt means that attempt went through, and the
-//! key is adopted too.
+//! Creating a key without duplicates and without taking over a key that is not ours, one
+//! protocol for VPS and hosting keys:
+//!
+//! 1. Before the first attempt, the inventory is read (the shared copy will do: it was taken
+//!    before this create began, and this process's own writes are replayed onto it). A key with
+//!    the fingerprint is already there: a duplicate, and nothing is sent.
+//! 2. Send. A reply whose outcome is unknown (timeout, connection lost after sending, a 5xx that
+//!    may follow a commit, a 2xx that cannot be decoded) is never simply resent: the inventory is
+//!    read again, and a key with the fingerprint *and the name sent* is adopted — it was absent
+//!    before the first attempt, so only this create can have made it. A key with the fingerprint
+//!    and another name is someone else's: a duplicate. No key: the create is sent again.
+//! 3. A refusal (409 `duplicate_key`, or any 4xx) after which the key is listed is a duplicate,
+//!    naming the key that exists; after one of our own unknown outcomes it is adopted by the rule
+//!    of step 2.
+//!
+//! The attempts run in the one retry loop, under the operation's deadline.
 
-use super::{ApiError, Client};
+use super::core::Core;
+use super::errors::{ApiError, Outcome};
+use super::models::ListedKey;
+use super::retry::Repeat;
+use super::transport::Failed;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// How a create ended.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Created<T> {
+pub enum Created<K> {
     /// The create call answered with the new object.
-    New(T),
-    /// An earlier attempt's reply was lost; the object was found and adopted.
-    Adopted(T),
+    New(K),
+    /// An earlier attempt's reply was lost; the key it made was found and adopted.
+    Adopted(K),
 }
 
-impl<T> Created<T> {
-    pub fn into_inner(self) -> T {
+impl<K> Created<K> {
+    pub fn into_inner(self) -> K {
         match self {
-            Created::New(t) | Created::Adopted(t) => t,
+            Created::New(k) | Created::Adopted(k) => k,
         }
     }
 }
 
-/// Run `create` until it succeeds, adopting what an ambiguous attempt made (found by `find`).
-pub async fn create_once<T, C, CF, F, FF>(
-    client: &Client,
-    mut create: C,
-    mut find: F,
-) -> Result<Created<T>, ApiError>
+/// Why a create did not happen.
+#[derive(Debug)]
+pub enum CreateError<K> {
+    /// HostUp already has a key with this fingerprint (`existing`, when it is listed); HostUp's
+    /// answer when it refused one.
+    Duplicate {
+        existing: Option<K>,
+        answer: Option<ApiError>,
+    },
+    Api(ApiError),
+}
+
+impl<K> From<ApiError> for CreateError<K> {
+    fn from(e: ApiError) -> Self {
+        CreateError::Api(e)
+    }
+}
+
+/// Create the key named `name` with `fingerprint`. `send` makes one attempt (attempt number
+/// given); `find(fresh)` finds the key with the fingerprint in the inventory: `false` in the
+/// shared copy, `true` in a read that starts now. `what` names the request in logs and errors.
+pub(super) async fn create_once<K, S, SF, L, LF>(
+    core: &Core,
+    what: (&str, &str),
+    name: &str,
+    fingerprint: &str,
+    send: S,
+    find: L,
+) -> Result<Created<K>, CreateError<K>>
 where
-    C: FnMut() -> CF,
-    CF: Future<Output = Result<T, ApiError>>,
-    F: FnMut() -> FF,
-    FF: Future<Output = Result<Option<T>, ApiError>>,
+    K: ListedKey,
+    S: Fn(u32) -> SF,
+    SF: Future<Output = Result<K, Failed>>,
+    L: Fn(bool) -> LF,
+    LF: Future<Output = Result<Option<K>, ApiError>>,
 {
-    let max = client.retry_policy().max_retries;
-    let mut ambiguous = false;
-    let mut attempt: u32 = 0;
-    loop {
-        attempt += 1;
-        match create().await {
-            Ok(t) => return Ok(Created::New(t)),
-            Err(e) if ambiguous && e.is_status(409) && e.has_code("duplicate_key") => {
-                return match find().await? {
-                    Some(t) => Ok(Created::Adopted(t)),
-                    None => Err(e),
-                };
-            }
-            Err(e) if e.is_ambiguous() => {
-                ambiguous = true;
-                if let Some(t) = find().await? {
-                    return Ok(Created::Adopted(t));
+    if let Some(k) = find(false).await? {
+        return Err(CreateError::Duplicate {
+            existing: Some(k),
+            answer: None,
+        });
+    }
+    // Shared with every attempt: whether one had an unknown outcome, and the duplicate found.
+    let unknown_outcome = AtomicBool::new(false);
+    let duplicate: Mutex<Option<(Option<K>, ApiError)>> = Mutex::new(None);
+    let (send, find, unknown, dup) = (&send, &find, &unknown_outcome, &duplicate);
+    // Each attempt settles its own unknown outcome before it returns, so whatever it returns may
+    // be retried as if it were safe to repeat.
+    let result = core
+        .run(what.0, what.1, Repeat::Safe, |n| async move {
+            let failed = match send(n).await {
+                Ok(k) => return Ok(Created::New(k)),
+                Err(f) => f,
+            };
+            let outcome = failed.error.outcome();
+            let settle = match outcome {
+                Outcome::Ambiguous | Outcome::ServerError | Outcome::ContractBroken => {
+                    unknown.store(true, Ordering::SeqCst);
+                    true
                 }
-                if attempt > max || !client.pause(attempt).await {
-                    return Err(with_attempts(e, attempt));
-                }
+                // A server without the route has not made anything.
+                Outcome::Duplicate | Outcome::Refused => !failed.error.route_absent(),
+                _ => false,
+            };
+            if !settle {
+                return Err(failed);
             }
-            Err(e) => return Err(e),
+            let found = match find(true).await {
+                Ok(found) => found,
+                // Unsettled: never resend what may have been carried out.
+                Err(_) => {
+                    return Err(Failed {
+                        stop: true,
+                        ..failed
+                    })
+                }
+            };
+            match found {
+                Some(k) if unknown.load(Ordering::SeqCst) && k.name() == name => {
+                    Ok(Created::Adopted(k))
+                }
+                Some(k) => {
+                    *lock(dup) = Some((Some(k), failed.error.clone()));
+                    Err(Failed {
+                        stop: true,
+                        ..failed
+                    })
+                }
+                None if outcome == Outcome::Duplicate => {
+                    *lock(dup) = Some((None, failed.error.clone()));
+                    Err(Failed {
+                        stop: true,
+                        ..failed
+                    })
+                }
+                // Not there: the attempt was not carried out, and may be sent again.
+                None => Err(failed),
+            }
+        })
+        .await;
+    match result {
+        Ok(created) => {
+            if let Created::Adopted(k) = &created {
+                crate::log::info(
+                    "adopted the key of an earlier create attempt whose reply was lost",
+                    &[
+                        ("id", serde_json::json!(k.id())),
+                        ("fingerprint", serde_json::json!(fingerprint)),
+                    ],
+                );
+            }
+            Ok(created)
         }
+        Err(e) => match lock(&duplicate).take() {
+            Some((existing, answer)) => Err(CreateError::Duplicate {
+                existing,
+                answer: Some(answer.redact(core.key.expose())),
+            }),
+            None => Err(CreateError::Api(e)),
+        },
     }
 }
 
-fn with_attempts(mut e: ApiError, attempts: u32) -> ApiError {
-    e.attempts = e.attempts.max(attempts);
-    e
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -21,6 +21,33 @@ pub enum ErrorKind {
     Cancelled,
 }
 
+/// What a failure means for the caller, decided once here from status, code and kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The request never left (connection refused, DNS, the shared outage window is over).
+    NotSent,
+    /// Terraform is stopping.
+    Cancelled,
+    /// Outcome unknown: a timeout or a connection lost after sending.
+    Ambiguous,
+    /// A 5xx: for a request that is not repeatable, the outcome is unknown too.
+    ServerError,
+    /// A 2xx that is not what the contract says (undecodable, or breaking a documented rule).
+    ContractBroken,
+    /// 401: the API key is missing, wrong or revoked.
+    Unauthorized,
+    /// 403: the key lacks a scope.
+    Forbidden,
+    /// 429 after every retry the policy allowed.
+    RateLimited,
+    /// 409 `duplicate_key`: HostUp already has this key.
+    Duplicate,
+    /// HostUp's own 404 for the object asked about.
+    Gone,
+    /// Any other refusal: a 4xx, or a 2xx envelope with `success: false`.
+    Refused,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub kind: ErrorKind,
@@ -69,26 +96,45 @@ impl ApiError {
         err
     }
 
-    pub fn is_status(&self, status: u16) -> bool {
+    fn is_status(&self, status: u16) -> bool {
         self.kind == ErrorKind::Status && self.status == Some(status)
+    }
+
+    fn has_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
+
+    /// What this failure means: the one place where statuses and codes are read. Whether a 404
+    /// or 405 means "no such route" depends on what was asked, so [`Outcome::RouteAbsent`] is
+    /// only given by [`ApiError::route_absent`].
+    pub fn outcome(&self) -> Outcome {
+        match (self.kind, self.status) {
+            (ErrorKind::NotSent, _) => Outcome::NotSent,
+            (ErrorKind::Cancelled, _) => Outcome::Cancelled,
+            (ErrorKind::Ambiguous, _) => Outcome::Ambiguous,
+            (ErrorKind::Decode, _) => Outcome::ContractBroken,
+            (ErrorKind::Rejected, _) => Outcome::Refused,
+            (ErrorKind::Status, Some(401)) => Outcome::Unauthorized,
+            (ErrorKind::Status, Some(403)) => Outcome::Forbidden,
+            (ErrorKind::Status, Some(429)) => Outcome::RateLimited,
+            (ErrorKind::Status, Some(409)) if self.has_code("duplicate_key") => Outcome::Duplicate,
+            // HostUp's own 404 is a problem document with a code; a proxy's page has none.
+            (ErrorKind::Status, Some(404)) if self.code.is_some() => Outcome::Gone,
+            (ErrorKind::Status, Some(s)) if s >= 500 => Outcome::ServerError,
+            (ErrorKind::Status, _) => Outcome::Refused,
+        }
+    }
+
+    /// A 404 or 405 to a request for a collection or an operation: this server lacks the route
+    /// (or, for one object, lacks the object: the caller's inventory tells which).
+    pub fn route_absent(&self) -> bool {
+        self.is_status(404) || self.is_status(405)
     }
 
     /// The request may have been processed although no reply says so: a transport failure
     /// after sending, or a server error (which may come after a commit).
     pub fn is_ambiguous(&self) -> bool {
-        match self.kind {
-            ErrorKind::Ambiguous => true,
-            ErrorKind::Status => self.status.is_some_and(|s| s >= 500),
-            _ => false,
-        }
-    }
-
-    pub fn is_not_found(&self) -> bool {
-        self.is_status(404)
-    }
-
-    pub fn has_code(&self, code: &str) -> bool {
-        self.code.as_deref() == Some(code)
+        matches!(self.outcome(), Outcome::Ambiguous | Outcome::ServerError)
     }
 
     /// A one-line summary for a diagnostic's summary field.
@@ -106,6 +152,21 @@ impl ApiError {
             (ErrorKind::Cancelled, ..) => "Interrupted".to_string(),
             (ErrorKind::Status, ..) => "HostUp API error".to_string(),
         }
+    }
+
+    /// A 2xx reply whose envelope says `success: false`: the operation was not carried out.
+    pub fn rejected(method: &str, path: &str, message: &str, request_id: String) -> Self {
+        let message = Some(message)
+            .filter(|m| !m.is_empty())
+            .unwrap_or("no message given");
+        let mut e = ApiError::new(
+            ErrorKind::Rejected,
+            method,
+            path,
+            format!("HostUp answered with success: false: {message}"),
+        );
+        e.request_id = Some(request_id).filter(|r| !r.is_empty());
+        e
     }
 
     /// A 2xx reply whose body breaks the contract (`what` says how), e.g. a list without `data`.

@@ -1,22 +1,73 @@
-//! HostUp API, in layers: [`transport`] sends one attempt and classifies its outcome, [`retry`]
-//! decides what may be sent again and when, [`client`] has one method per operation,
-//! [`create`] creates without duplicates, [`models`] are the wire shapes and [`errors`] the one
-//! error type.
+//! HostUp's client library (the role hcloud-go plays for hcloud): one core ([`core`]: the HTTP
+//! client and request helpers; [`transport`]: one attempt; [`retry`]: the one retry loop and its
+//! policy, one deadline per Terraform operation), one classification of failures ([`errors`]),
+//! the wire shapes ([`models`]), creating without duplicates ([`create`]), and a handler per
+//! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::vm`]. Nothing above
+//! this module builds a path or reads a status code.
 
 // ApiError carries everything a diagnostic shows; it is built only on failures, so its size
 // does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod client;
+mod core;
 pub mod create;
 pub mod endpoint;
 pub mod errors;
-pub mod legacy;
+pub mod hosting_keys;
 pub mod models;
 pub mod retry;
-pub mod transport;
+mod transport;
+pub mod vm;
+pub mod vps_keys;
 
-pub use client::{Client, ClientConfig};
-pub use errors::{ApiError, ErrorKind};
-pub use retry::RetryPolicy;
-pub use transport::Secret;
+pub use self::core::ClientConfig;
+pub use create::{CreateError, Created};
+pub use errors::{ApiError, ErrorKind, Outcome};
+pub use hosting_keys::{HostingKeys, Imported, Removal};
+pub use retry::{operation, RetryPolicy};
+pub use transport::{Secret, USER_AGENT_VALUE};
+pub use vm::Vm;
+pub use vps_keys::VpsKeys;
+
+use std::sync::Arc;
+
+/// The configured client; cheap to clone (every clone shares one connection pool, one outage
+/// window and what was learned about the server).
+#[derive(Clone, Debug)]
+pub struct Client {
+    core: Arc<self::core::Core>,
+    vps_routes: Arc<vps_keys::Routes>,
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Client, String> {
+        Ok(Client {
+            core: Arc::new(self::core::Core::new(cfg)?),
+            vps_routes: Arc::default(),
+        })
+    }
+
+    /// Account-level VPS SSH keys.
+    pub fn vps_keys(&self) -> VpsKeys<'_> {
+        VpsKeys {
+            core: &self.core,
+            routes: &self.vps_routes,
+        }
+    }
+
+    /// The SSH keys of one shared-hosting account.
+    pub fn hosting_keys<'a>(&'a self, account: &'a str) -> HostingKeys<'a> {
+        HostingKeys {
+            core: &self.core,
+            account,
+        }
+    }
+
+    /// One VM (v1 ids).
+    pub fn vm(&self, vmid: u64) -> Vm<'_> {
+        Vm {
+            core: &self.core,
+            vmid,
+        }
+    }
+}

@@ -103,6 +103,31 @@ impl VpsSshKey {
     }
 }
 
+/// What every listed key has, whichever inventory lists it: what creating without duplicates and
+/// naming a key in an import ID go by.
+pub trait ListedKey {
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    /// From the key material when it parses, else as HostUp reports it.
+    fn fingerprint(&self) -> Option<String>;
+    fn public_key(&self) -> Option<&str>;
+}
+
+impl ListedKey for VpsSshKey {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fingerprint(&self) -> Option<String> {
+        self.derived_fingerprint()
+    }
+    fn public_key(&self) -> Option<&str> {
+        Some(&self.public_key)
+    }
+}
+
 /// One page of `GET /api/v2/ssh-keys`. `data` and `hasMore` are required: a page without them
 /// is not an empty inventory, and only a complete read may say that a key is gone.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +201,21 @@ pub struct HostingSshKey {
 impl HostingSshKey {
     pub fn derived_fingerprint(&self) -> Option<String> {
         fingerprint_of(self.public_key.as_deref(), self.fingerprint.as_ref())
+    }
+}
+
+impl ListedKey for HostingSshKey {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn fingerprint(&self) -> Option<String> {
+        self.derived_fingerprint()
+    }
+    fn public_key(&self) -> Option<&str> {
+        self.public_key.as_deref()
     }
 }
 

@@ -1,10 +1,30 @@
-//! The retry policy: which failures may be retried for which requests, and how long to wait.
-//! Kept apart from the transport so that what is safe to resend is decided in one place.
+//! The one retry loop ([`Core::run`]) and its policy: which failures may be retried for which
+//! requests, how long to wait, and the one deadline of a Terraform operation. Kept apart from the
+//! transport so that what is safe to resend is decided in one place.
 
-use super::errors::{ApiError, ErrorKind};
+use super::core::Core;
+use super::errors::{ApiError, ErrorKind, Outcome};
+use super::transport::Failed;
+use crate::log;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde_json::json;
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+tokio::task_local! {
+    /// When the Terraform operation this task serves began: `retry_deadline` bounds it whole
+    /// (a create with its look-ups, a delete with its confirmation), not each HTTP call.
+    static OPERATION: Instant;
+}
+
+/// Run `f` as one Terraform operation. Nested calls keep the outer operation's start.
+pub async fn operation<F: Future>(f: F) -> F::Output {
+    let start = OPERATION
+        .try_with(|s| *s)
+        .unwrap_or_else(|_| Instant::now());
+    OPERATION.scope(start, f).await
+}
 
 /// Whether a request may be sent again after a failure whose outcome is unknown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,14 +115,99 @@ impl Outage {
 
 /// May `err` be retried for a request of this kind? Rate limits and requests that never left
 /// are always safe; server errors and lost replies only when repeating changes nothing.
-pub fn retryable(err: &ApiError, repeat: Repeat) -> bool {
-    match (err.kind, err.status) {
-        (ErrorKind::NotSent, _) => true,
-        (ErrorKind::Status, Some(429)) => true,
-        (ErrorKind::Status, Some(s)) if s >= 500 => repeat == Repeat::Safe,
-        (ErrorKind::Ambiguous, _) => repeat == Repeat::Safe,
+fn retryable(err: &ApiError, repeat: Repeat) -> bool {
+    match err.outcome() {
+        Outcome::NotSent | Outcome::RateLimited => true,
+        Outcome::ServerError | Outcome::Ambiguous => repeat == Repeat::Safe,
         _ => false,
     }
+}
+
+impl Core {
+    /// The one retry loop: call `attempt` (given the attempt number) until it succeeds, its
+    /// failure may not be retried, the retries are spent, the operation's deadline would pass,
+    /// or Terraform stops. `method` and `path` name the request in logs and errors.
+    pub(super) async fn run<T, F, Fut>(
+        &self,
+        method: &str,
+        path: &str,
+        repeat: Repeat,
+        mut attempt: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, Failed>>,
+    {
+        let policy = &self.policy;
+        let started = OPERATION
+            .try_with(|s| *s)
+            .unwrap_or_else(|_| Instant::now());
+        let window = policy.unreachable_window();
+        let mut n: u32 = 0;
+        loop {
+            n += 1;
+            if crate::cancel::is_cancelled() {
+                return Err(cancelled_error(method, path, n - 1));
+            }
+            if let Err(why) = self.outage.remaining(window) {
+                return Err(ApiError::new(ErrorKind::NotSent, method, path, why));
+            }
+            let failed = match attempt(n).await {
+                Ok(reply) => {
+                    self.outage.reached();
+                    return Ok(reply);
+                }
+                Err(f) => f,
+            };
+            let mut err = failed.error.redact(self.key.expose());
+            err.attempts = err.attempts.max(n);
+            let mut delay = backoff(policy, n, failed.wait);
+            if err.kind == ErrorKind::NotSent {
+                self.outage.unreachable(&err.detail);
+                // Wake at the latest when the shared window closes, to give up with the others.
+                if let Ok(Some(left)) = self.outage.remaining(window) {
+                    delay = delay.min(left);
+                }
+            } else if err.status.is_some() {
+                self.outage.reached();
+            }
+            if failed.stop || !retryable(&err, repeat) || n > policy.max_retries {
+                return Err(err);
+            }
+            log::warn(
+                "retrying HostUp API call",
+                &[
+                    ("method", json!(method)),
+                    ("path", json!(path)),
+                    ("attempt", json!(n)),
+                    ("wait_ms", json!(delay.as_millis() as u64)),
+                    ("reason", json!(err.summary())),
+                ],
+            );
+            if started.elapsed() + delay > policy.deadline {
+                err.detail = format!(
+                    "{} (gave up: the next retry would pass the {}s deadline of this operation)",
+                    err.detail,
+                    policy.deadline.as_secs()
+                );
+                return Err(err);
+            }
+            if !crate::cancel::sleep(delay).await {
+                return Err(cancelled_error(method, path, n));
+            }
+        }
+    }
+}
+
+fn cancelled_error(method: &str, path: &str, attempts: u32) -> ApiError {
+    let mut e = ApiError::new(
+        ErrorKind::Cancelled,
+        method,
+        path,
+        "interrupted: Terraform is stopping, so no further attempt was made",
+    );
+    e.attempts = attempts.max(1);
+    e
 }
 
 /// How long the server asked us to wait: `Retry-After` (seconds) or `X-RateLimit-Reset`

@@ -61,6 +61,18 @@ impl Request {
 pub struct Failed {
     pub error: ApiError,
     pub wait: Option<Duration>,
+    /// Never retry, whatever the error: its outcome could not be settled.
+    pub stop: bool,
+}
+
+impl Failed {
+    pub fn new(error: ApiError) -> Self {
+        Failed {
+            error,
+            wait: None,
+            stop: false,
+        }
+    }
 }
 
 /// Send `req` once. A 2xx reply is decoded (204 or an empty body is `None`).
@@ -93,26 +105,28 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
             match resp.bytes().await {
                 Ok(bytes) if (200..300).contains(&status) => {
                     log_call(m, path, json!(status), sent_at, request_id(), attempt);
-                    return decode(m, path, status, &headers, &bytes)
-                        .map_err(|error| Failed { error, wait: None });
+                    return decode(m, path, status, &headers, &bytes).map_err(Failed::new);
                 }
                 Ok(bytes) => {
                     let ct = header_str(&headers, CONTENT_TYPE.as_str()).unwrap_or("");
-                    Failed {
-                        error: ApiError::from_reply(m, path, status, ct, &bytes, request_id()),
-                        wait: super::retry::server_wait(&headers),
-                    }
-                }
-                // The status line arrived but the body did not.
-                Err(e) => Failed {
-                    error: ApiError::new(
-                        ErrorKind::Ambiguous,
+                    let mut f = Failed::new(ApiError::from_reply(
                         m,
                         path,
-                        format!("the reply was cut off ({})", transport_text(&e)),
-                    ),
-                    wait: None,
-                },
+                        status,
+                        ct,
+                        &bytes,
+                        request_id(),
+                    ));
+                    f.wait = super::retry::server_wait(&headers);
+                    f
+                }
+                // The status line arrived but the body did not.
+                Err(e) => Failed::new(ApiError::new(
+                    ErrorKind::Ambiguous,
+                    m,
+                    path,
+                    format!("the reply was cut off ({})", transport_text(&e)),
+                )),
             }
         }
         Err(e) => {
@@ -121,10 +135,7 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
             } else {
                 ErrorKind::Ambiguous
             };
-            Failed {
-                error: ApiError::new(kind, m, path, transport_text(&e)),
-                wait: None,
-            }
+            Failed::new(ApiError::new(kind, m, path, transport_text(&e)))
         }
     };
     let mut failed = failed;

@@ -1,7 +1,6 @@
 //! The attributes of a hosting key, described once for the resource and the data source, and
 //! the check of the `account_id` both take.
 
-use crate::tf::value::known;
 use std::collections::HashMap;
 use tf_provider::schema::AttributeType;
 use tf_provider::value::ValueString;
@@ -58,7 +57,9 @@ pub fn names() -> String {
 /// Check a shared-hosting account id: not blank, no whitespace or slash (it is a path segment and
 /// half of the `accountId/keyId` import id).
 pub fn check_account_id(diags: &mut Diagnostics, value: &ValueString<'_>) {
-    let Some(a) = known(value) else { return };
+    let Some(a) = value.as_deref_option() else {
+        return;
+    };
     if a.trim().is_empty() || a.contains('/') || a.chars().any(char::is_whitespace) {
         diags.error(
             "Invalid account_id",

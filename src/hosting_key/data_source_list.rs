@@ -3,14 +3,15 @@
 
 use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyObject;
+use super::store::HostingKeyStore;
 use crate::configured::Configured;
 use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::check_not_null;
-use crate::tf::value::{known, opt_string};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueBool, ValueList, ValueString};
 use tf_provider::{map, Diagnostics};
@@ -27,13 +28,13 @@ pub struct HostingKeysState {
 }
 
 pub struct HostingSshKeysDataSource {
-    configured: Configured,
+    configured: Configured<HostingKeyStore>,
 }
 
 impl HostingSshKeysDataSource {
     pub const TYPE_NAME: &'static str = "hostup_hosting_ssh_keys";
 
-    pub fn new(configured: Configured) -> Self {
+    pub fn new(configured: Configured<HostingKeyStore>) -> Self {
         HostingSshKeysDataSource { configured }
     }
 }
@@ -66,9 +67,9 @@ impl Data for HostingSshKeysDataSource {
     }
 
     async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let account = known(&config.account_id)?.to_string();
+        let account = config.account_id.as_deref_option()?.to_string();
         let api = self.configured.api(diags)?;
-        let list = api.hosting_keys(&account).await.or_report_at(
+        let list = api.keys(&account).await.or_report_at(
             diags,
             &format!("Could not list the SSH keys of hosting account {account}"),
             "account_id",
@@ -81,10 +82,10 @@ impl Data for HostingSshKeysDataSource {
                 .map(|k| Value::Value(HostingKeyObject::from_api(k)))
                 .collect(),
         );
-        s.ssh_command = opt_string(list.ssh_command.clone());
+        s.ssh_command = Value::from(list.ssh_command.clone().map(Cow::from));
         s.can_add = Value::Value(gate.allowed);
-        s.can_add_reason = opt_string(gate.reason);
-        s.can_add_code = opt_string(gate.code);
+        s.can_add_reason = Value::from(gate.reason.map(Cow::from));
+        s.can_add_code = Value::from(gate.code.map(Cow::from));
         Some(s)
     }
 }

@@ -6,9 +6,10 @@
 
 use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyState;
+use super::store::HostingKeyStore;
 use crate::api::models::{HostingKeyList, HostingSshKey};
+use crate::api::{ApiError, CreateError, Outcome, Removal};
 use crate::configured::Configured;
-use crate::inventory::{account_gone, Inventory, Removal};
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
@@ -16,21 +17,22 @@ use crate::tf::import_id::{find_one, KeySelector};
 use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
-use crate::tf::value::{known, opt_string, string};
+use crate::tf::value::string;
 use async_trait::async_trait;
+use std::borrow::Cow;
 use std::sync::Arc;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
 use tf_provider::{map, AttributePath, Diagnostics};
 
 pub struct HostingSshKeyResource {
-    configured: Configured,
+    configured: Configured<HostingKeyStore>,
 }
 
 impl HostingSshKeyResource {
     pub const TYPE_NAME: &'static str = "hostup_hosting_ssh_key";
 
-    pub fn new(configured: Configured) -> Self {
+    pub fn new(configured: Configured<HostingKeyStore>) -> Self {
         HostingSshKeyResource { configured }
     }
 }
@@ -51,7 +53,7 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
         s.fingerprint_md5 = string(k.fingerprint_md5());
         s.key_type = string(k.algorithm());
         s.bits = Value::Value(k.bits() as i64);
-        s.comment = opt_string(k.comment().map(str::to_string));
+        s.comment = Value::from(k.comment().map(str::to_string).map(Cow::from));
     }
 }
 
@@ -67,9 +69,13 @@ pub fn stop_managing_hint() -> String {
 /// True when the state has no key material (HostUp listed the key with `publicKey: null`) and the
 /// configuration gives the key with that fingerprint.
 fn gives_withheld_key(prior: &HostingKeyState, proposed: &HostingKeyState) -> bool {
-    let given = known(&proposed.public_key).and_then(|k| PublicKey::parse(k).ok());
+    let given = proposed
+        .public_key
+        .as_deref_option()
+        .and_then(|k| PublicKey::parse(k).ok());
     prior.public_key.is_null()
-        && given.is_some_and(|k| known(&prior.fingerprint) == Some(k.fingerprint().as_str()))
+        && given
+            .is_some_and(|k| prior.fingerprint.as_deref_option() == Some(k.fingerprint().as_str()))
 }
 
 /// The import ID is `accountId/<key>`, the key named as [`KeySelector`] reads it.
@@ -103,19 +109,24 @@ fn already_there(diags: &mut Diagnostics, account: &str, existing: Option<&Hosti
     );
 }
 
+/// HostUp answered that the account itself does not exist.
+fn account_gone(e: &ApiError) -> bool {
+    e.outcome() == Outcome::Gone
+}
+
 async fn list(
     diags: &mut Diagnostics,
-    api: &Inventory,
+    api: &HostingKeyStore,
     account: &str,
 ) -> Option<Arc<HostingKeyList>> {
-    match api.hosting_keys(account).await {
+    match api.keys(account).await {
         Ok(l) => Some(l),
-        Err(e) if e.is_not_found() => {
+        Err(e) if account_gone(&e) => {
             diags.error(
                 "Hosting account not found",
                 format!(
-                    "HostUp has no shared-hosting account \"{account}\" for this API key ({e}). Get account \
-                     ids from GET /api/v2/shared-hosting (`data[].id`)."
+                    "HostUp has no shared-hosting account \"{account}\" for this API key ({e}). Check \
+                     account_id: it is the `id` of the account in HostUp's shared-hosting account list."
                 ),
                 AttributePath::new("account_id"),
             );
@@ -180,8 +191,8 @@ impl Managed for HostingSshKeyResource {
 
     async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
         let (Some(account), Some(id)) = (
-            known(&state.account_id).map(str::to_string),
-            known(&state.id).map(str::to_string),
+            state.account_id.as_deref_option().map(str::to_string),
+            state.id.as_deref_option().map(str::to_string),
         ) else {
             return Some(state);
         };
@@ -190,7 +201,7 @@ impl Managed for HostingSshKeyResource {
         };
         // Only a complete list may say that the key is gone. An account HostUp says does not exist
         // keeps the key in the state with a warning, so that destroying it still works.
-        let list = match api.hosting_keys(&account).await {
+        let list = match api.keys(&account).await {
             Ok(l) => l,
             Err(e) if account_gone(&e) => {
                 diags.root_warning(
@@ -218,7 +229,7 @@ impl Managed for HostingSshKeyResource {
                 let mut s = state;
                 let fresh = HostingKeyState::from_api(&account, k);
                 s.name = fresh.name;
-                let same = match (known(&s.public_key), k.public_key.as_deref()) {
+                let same = match (s.public_key.as_deref_option(), k.public_key.as_deref()) {
                     (Some(a), Some(b)) => same_key(a, b),
                     // HostUp may not return the key material; the fingerprint still identifies it.
                     (_, None) => fresh.fingerprint.is_null() || fresh.fingerprint == s.fingerprint,
@@ -259,7 +270,9 @@ impl Managed for HostingSshKeyResource {
         derive_from_key(diags, &mut s);
         // This runs for creates and for the new half of a replacement: a closed canAdd gate must
         // stop the plan before anything is destroyed.
-        if let (Some(api), Some(account)) = (self.configured.try_api(), known(&s.account_id)) {
+        if let (Some(api), Some(account)) =
+            (self.configured.try_api(), s.account_id.as_deref_option())
+        {
             let current = list(diags, &api, account).await?;
             let when = "Nothing will be changed; plan again once HostUp accepts keys.";
             if gate_closed(diags, account, &current, when) {
@@ -307,43 +320,30 @@ impl Managed for HostingSshKeyResource {
 
     async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {
         let api = self.configured.api(diags)?;
-        let account = known(&planned.account_id)?.to_string();
-        let name = known(&planned.name)?.to_string();
+        let account = planned.account_id.as_deref_option()?.to_string();
+        let name = planned.name.as_deref_option()?.to_string();
         let key = check_public_key(diags, &planned.public_key, "public_key")?;
-        let fingerprint = key.fingerprint();
 
         // HostUp asks callers to check the canAdd gate before importing.
         let current = list(diags, &api, &account).await?;
         if gate_closed(diags, &account, &current, "No import request was sent.") {
             return None;
         }
-        if let Some(k) = current
-            .ssh_keys
-            .iter()
-            .find(|k| k.derived_fingerprint().as_deref() == Some(fingerprint.as_str()))
-        {
-            already_there(diags, &account, Some(k));
-            return None;
-        }
-        let sent = known(&planned.public_key)?.trim().to_string();
-        match api.import_hosting_key(&account, &name, &key, &sent).await {
+        let sent = planned.public_key.as_deref_option()?.trim().to_string();
+        match api.import(&account, &name, &key, &sent).await {
             Ok(imported) => {
                 let imported = imported.into_inner();
                 let mut s = planned;
-                s.id = string(&imported.id);
+                s.id = string(&imported.key.id);
                 s.authorized = Value::Value(imported.authorized);
                 Some(s)
             }
-            Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
-                let existing = api
-                    .find_hosting_key_by_fingerprint(&account, &fingerprint, true)
-                    .await
-                    .ok()
-                    .flatten();
+            Err(CreateError::Duplicate { existing, .. }) => {
+                let existing = existing.map(|e| e.key);
                 already_there(diags, &account, existing.as_ref());
                 None
             }
-            Err(e) => {
+            Err(CreateError::Api(e)) => {
                 let what = format!("Could not import the SSH key onto hosting account {account}");
                 api_error(diags, &what, &e);
                 None
@@ -353,9 +353,9 @@ impl Managed for HostingSshKeyResource {
 
     async fn destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) -> Option<()> {
         let api = self.configured.api(diags)?;
-        let account = known(&prior_state.account_id)?.to_string();
-        let id = known(&prior_state.id)?.to_string();
-        match api.delete_hosting_key(&account, &id).await {
+        let account = prior_state.account_id.as_deref_option()?.to_string();
+        let id = prior_state.id.as_deref_option()?.to_string();
+        match api.remove(&account, &id).await {
             Ok(Removal::Removed) => Some(()),
             Ok(Removal::NoOperation(answer)) => {
                 diags.root_error(

@@ -2,8 +2,9 @@
 
 use crate::api::models::HostingSshKey;
 use crate::ssh_key::PublicKey;
-use crate::tf::value::{opt_string, string};
+use crate::tf::value::string;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use tf_provider::value::{Value, ValueBool, ValueNumber, ValueString};
 
 /// One key as the data source lists it.
@@ -50,24 +51,26 @@ impl HostingKeyObject {
         HostingKeyObject {
             id: string(&k.id),
             name: string(&k.name),
-            fingerprint: opt_string(k.derived_fingerprint()),
-            fingerprint_md5: opt_string(parsed.map(PublicKey::fingerprint_md5)),
-            key_type: opt_string(
-                k.key_type
+            fingerprint: Value::from(k.derived_fingerprint().map(Cow::from)),
+            fingerprint_md5: Value::from(parsed.map(PublicKey::fingerprint_md5).map(Cow::from)),
+            key_type: Value::from(
+                (k.key_type
                     .clone()
-                    .or_else(|| parsed.map(|p| p.algorithm().to_string())),
+                    .or_else(|| parsed.map(|p| p.algorithm().to_string())))
+                .map(Cow::from),
             ),
             bits: match (k.bits, parsed) {
                 (Some(b), _) => Value::Value(b),
                 (None, Some(p)) => Value::Value(p.bits() as i64),
                 _ => Value::Null,
             },
-            comment: opt_string(
-                k.comment
+            comment: Value::from(
+                (k.comment
                     .clone()
-                    .or_else(|| parsed.and_then(|p| p.comment().map(str::to_string))),
+                    .or_else(|| parsed.and_then(|p| p.comment().map(str::to_string))))
+                .map(Cow::from),
             ),
-            public_key: opt_string(k.public_key.clone()),
+            public_key: Value::from(k.public_key.clone().map(Cow::from)),
         }
     }
 }

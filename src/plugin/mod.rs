@@ -60,7 +60,7 @@ pub fn prepare() -> Option<Front> {
             inner: tx,
         }),
         Err(e) => {
-            crate::log::warn(
+            hostup::log::warn(
                 "plugin front unavailable; serving directly",
                 &[("error", e.clone().into())],
             );
@@ -141,14 +141,14 @@ fn bind_in_range() -> Result<TcpListener, String> {
 fn on_handshake(line: &str, redirect: Option<Redirect>) -> String {
     let parsed = Handshake::parse(line).and_then(|h| h.tcp_addr().map(|a| (h, a)));
     let Some((hs, inner)) = parsed else {
-        crate::log::warn(
+        hostup::log::warn(
             "unexpected plugin handshake line; passed on unchanged",
             &[("line", line.trim_end().into())],
         );
         return line.to_string();
     };
     let nodelay = nodelay::set_nodelay_on_listener(inner.port());
-    crate::log::debug(
+    hostup::log::debug(
         "TCP_NODELAY on the provider's gRPC listener",
         &[("port", inner.port().into()), ("set", nodelay.into())],
     );
@@ -156,7 +156,7 @@ fn on_handshake(line: &str, redirect: Option<Redirect>) -> String {
         return line.to_string();
     };
     r.inner.send_replace(Some(inner));
-    crate::log::debug(
+    hostup::log::debug(
         "plugin front",
         &[
             ("front", r.front.to_string().into()),
@@ -200,7 +200,7 @@ async fn accept_loop(front: Front, alive: mpsc::Sender<()>) {
     let listener = match listener {
         Ok(l) => l,
         Err(e) => {
-            crate::log::warn(
+            hostup::log::warn(
                 "plugin front: cannot listen",
                 &[("error", e.to_string().into())],
             );
@@ -240,7 +240,7 @@ async fn connection(
     match acceptor {
         Some(acceptor) => match acceptor.accept(tcp).await {
             Ok(tls) => proxy::serve(Box::new(tls), inner).await,
-            Err(e) => crate::log::debug(
+            Err(e) => hostup::log::debug(
                 "plugin front: TLS handshake failed",
                 &[("error", e.to_string().into())],
             ),

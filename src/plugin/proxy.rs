@@ -44,7 +44,7 @@ pub async fn serve(io: Conn, inner: SocketAddr) {
         Err(e) => {
             // tf-provider's server is gone (it stops only on GRPCController.Shutdown, when
             // Terraform is done with the plugin): nothing to serve.
-            crate::log::warn(
+            hostup::log::warn(
                 "plugin front: cannot reach the provider's gRPC server",
                 &[("error", e.into())],
             );
@@ -67,8 +67,8 @@ pub async fn serve(io: Conn, inner: SocketAddr) {
             // Terraform closing its side without a goodbye shows up here: not worth a line
             // above trace.
             if let Err(e) = done {
-                crate::log::log(
-                    crate::log::Level::Trace,
+                hostup::log::log(
+                    hostup::log::Level::Trace,
                     "plugin front: connection ended",
                     &[("error", e.to_string().into())],
                 );
@@ -137,8 +137,8 @@ async fn forward(
 async fn stop_provider(req: Request<Incoming>) -> Response<Body> {
     // The request is an empty message; read it so the stream ends cleanly.
     let _ = req.into_body().collect().await;
-    crate::cancel::cancel();
-    crate::log::info(
+    hostup::cancel::cancel();
+    hostup::log::info(
         "StopProvider: Terraform is stopping; cancelling waits and retries",
         &[],
     );

@@ -1,7 +1,10 @@
 //! tf-provider's `Resource` and `DataSource` traits carry private state, provider meta-data and
 //! lifetimes that none of our objects use. Each object implements the smaller [`Managed`] or
-//! [`Data`] trait instead, and [`Adapter`] carries Terraform's plumbing once for all of them.
+//! [`Data`] trait instead, and [`Adapter`] carries Terraform's plumbing once for all of them —
+//! including that each Terraform call is one API operation, which `retry_deadline` bounds whole
+//! ([`operation`]).
 
+use crate::api::operation;
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -87,7 +90,7 @@ impl<T: Managed> Resource for Adapter<T> {
         private: Empty,
         _meta: Empty,
     ) -> Option<(T::State, Empty)> {
-        Some((self.0.read(diags, state).await?, private))
+        Some((operation(self.0.read(diags, state)).await?, private))
     }
 
     async fn plan_create<'a>(
@@ -97,7 +100,10 @@ impl<T: Managed> Resource for Adapter<T> {
         _config: T::State,
         _meta: Empty,
     ) -> Option<(T::State, Empty)> {
-        Some((self.0.plan_create(diags, proposed).await?, Value::Null))
+        Some((
+            operation(self.0.plan_create(diags, proposed)).await?,
+            Value::Null,
+        ))
     }
 
     async fn plan_update<'a>(
@@ -109,7 +115,7 @@ impl<T: Managed> Resource for Adapter<T> {
         private: Empty,
         _meta: Empty,
     ) -> Option<(T::State, Empty, Vec<AttributePath>)> {
-        let (planned, replace) = self.0.plan_update(diags, prior, proposed).await?;
+        let (planned, replace) = operation(self.0.plan_update(diags, prior, proposed)).await?;
         let replace = replace.iter().copied().map(AttributePath::new).collect();
         Some((planned, private, replace))
     }
@@ -121,7 +127,7 @@ impl<T: Managed> Resource for Adapter<T> {
         private: Empty,
         _meta: Empty,
     ) -> Option<Empty> {
-        self.0.plan_destroy(diags, prior).await;
+        operation(self.0.plan_destroy(diags, prior)).await;
         Some(private)
     }
 
@@ -133,7 +139,7 @@ impl<T: Managed> Resource for Adapter<T> {
         private: Empty,
         _meta: Empty,
     ) -> Option<(T::State, Empty)> {
-        Some((self.0.create(diags, planned).await?, private))
+        Some((operation(self.0.create(diags, planned)).await?, private))
     }
 
     async fn update<'a>(
@@ -145,7 +151,10 @@ impl<T: Managed> Resource for Adapter<T> {
         private: Empty,
         _meta: Empty,
     ) -> Option<(T::State, Empty)> {
-        Some((self.0.update(diags, prior, planned).await?, private))
+        Some((
+            operation(self.0.update(diags, prior, planned)).await?,
+            private,
+        ))
     }
 
     async fn destroy<'a>(
@@ -155,11 +164,11 @@ impl<T: Managed> Resource for Adapter<T> {
         _private: Empty,
         _meta: Empty,
     ) -> Option<()> {
-        self.0.destroy(diags, prior).await
+        operation(self.0.destroy(diags, prior)).await
     }
 
     async fn import<'a>(&self, diags: &mut Diagnostics, id: String) -> Option<(T::State, Empty)> {
-        Some((self.0.import(diags, id).await?, Value::Null))
+        Some((operation(self.0.import(diags, id)).await?, Value::Null))
     }
 }
 
@@ -183,6 +192,6 @@ impl<T: Data> DataSource for Adapter<T> {
         config: T::State,
         _meta: Empty,
     ) -> Option<T::State> {
-        self.0.read(diags, config).await
+        operation(self.0.read(diags, config)).await
     }
 }

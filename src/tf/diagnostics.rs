@@ -1,31 +1,31 @@
 //! HostUp API failures as Terraform diagnostics: what we were doing, HostUp's status, code,
 //! detail and requestId, and what the user can do about it.
 
-use crate::api::{ApiError, ErrorKind};
+use crate::api::{ApiError, Outcome};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// What the user can do about an API failure, by its kind.
 fn fix_hint(err: &ApiError) -> Option<&'static str> {
-    Some(match (err.kind, err.status) {
-        (ErrorKind::Status, Some(401)) => {
+    Some(match err.outcome() {
+        Outcome::Unauthorized => {
             "Check the API key (api_key or HOSTUP_API_KEY): it is missing, mistyped or revoked."
         }
-        (ErrorKind::Status, Some(403)) => {
+        Outcome::Forbidden => {
             "The API key lacks a scope this needs, or the object belongs to another account; HostUp's \
              detail above says which. Add the scope to the key in the HostUp dashboard."
         }
-        (ErrorKind::Status, Some(429)) => {
+        Outcome::RateLimited => {
             "HostUp kept rate-limiting after every retry. Run with a lower -parallelism, or raise \
              max_retries / retry_deadline in the provider block."
         }
-        (ErrorKind::Status, Some(s)) if s >= 500 => {
+        Outcome::ServerError => {
             "HostUp failed internally. Try again later; quote the requestId to HostUp support if it \
              persists."
         }
-        (ErrorKind::NotSent, _) => {
+        Outcome::NotSent => {
             "Check the endpoint (endpoint or HOSTUP_ENDPOINT) and the network; nothing was sent."
         }
-        (ErrorKind::Ambiguous, _) => {
+        Outcome::Ambiguous => {
             "The request may or may not have been carried out. Run plan again to see where things stand."
         }
         _ => return None,

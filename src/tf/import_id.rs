@@ -2,7 +2,7 @@
 //! prints, by the MD5 fingerprint HostUp's control panel shows, or by `name:<name>`; and the one
 //! key it must name among those listed.
 
-use crate::api::models::{HostingSshKey, VpsSshKey};
+use crate::api::models::ListedKey;
 use crate::ssh_key::PublicKey;
 use std::fmt;
 use tf_provider::Diagnostics;
@@ -41,7 +41,7 @@ impl KeySelector {
     }
 
     /// Whether `key` is the one named.
-    pub fn matches<K: Listed>(&self, key: &K) -> bool {
+    pub fn matches<K: ListedKey>(&self, key: &K) -> bool {
         match self {
             KeySelector::Id(x) => x == key.id(),
             KeySelector::Name(x) => x == key.name(),
@@ -65,47 +65,9 @@ impl fmt::Display for KeySelector {
     }
 }
 
-/// What an import ID can name a listed key by.
-pub trait Listed {
-    fn id(&self) -> &str;
-    fn name(&self) -> &str;
-    fn fingerprint(&self) -> Option<String>;
-    fn public_key(&self) -> Option<&str>;
-}
-
-impl Listed for VpsSshKey {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn fingerprint(&self) -> Option<String> {
-        self.derived_fingerprint()
-    }
-    fn public_key(&self) -> Option<&str> {
-        Some(&self.public_key)
-    }
-}
-
-impl Listed for HostingSshKey {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn fingerprint(&self) -> Option<String> {
-        self.derived_fingerprint()
-    }
-    fn public_key(&self) -> Option<&str> {
-        self.public_key.as_deref()
-    }
-}
-
 /// The one key of `keys` (listed in `place` by the data source `lister`) that `selector` names,
 /// else an error: none, or several, each shown with `import_id`, the ID that names it alone.
-pub fn find_one<'k, K: Listed>(
+pub fn find_one<'k, K: ListedKey>(
     diags: &mut Diagnostics,
     type_name: &str,
     lister: &str,

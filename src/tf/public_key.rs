@@ -2,7 +2,7 @@
 //! parsed at plan time, and compared by key identity (algorithm and key data) so that a comment,
 //! whitespace or `file()`'s trailing newline is not a change.
 
-use super::value::{known, string};
+use super::value::string;
 use crate::ssh_key::{same_key, KeyError, PublicKey};
 use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
@@ -14,7 +14,7 @@ pub fn check_public_key(
     value: &ValueString<'_>,
     path: &str,
 ) -> Option<PublicKey> {
-    let raw = known(value)?;
+    let raw = value.as_deref_option()?;
     match PublicKey::parse(raw) {
         Ok(k) => Some(k),
         Err(e) => {
@@ -39,7 +39,8 @@ pub fn refusal(e: &KeyError) -> (&'static str, String) {
 pub fn md5_of(value: &ValueString<'_>) -> ValueString<'static> {
     match value {
         Value::Unknown => Value::Unknown,
-        _ => known(value)
+        _ => value
+            .as_deref_option()
             .and_then(|k| PublicKey::parse(k).ok())
             .map_or(Value::Null, |k| string(k.fingerprint_md5())),
     }
@@ -49,7 +50,7 @@ pub fn md5_of(value: &ValueString<'_>) -> ValueString<'static> {
 /// whitespace or newline), put the prior value back so Terraform shows no diff. True when the
 /// key is unchanged.
 pub fn keep_prior_key(prior: &ValueString<'static>, proposed: &mut ValueString<'static>) -> bool {
-    let same = match (known(prior), known(proposed)) {
+    let same = match (prior.as_deref_option(), proposed.as_deref_option()) {
         (Some(old), Some(new)) => same_key(old, new),
         _ => false,
     };

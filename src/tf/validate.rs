@@ -1,14 +1,15 @@
 //! Plan-time checks of arguments several objects share. Unknown values pass: they are checked
 //! again once known.
 
-use super::value::known;
 use crate::api::models::MAX_NAME_LEN;
 use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// Check a key name: not blank, no control characters, not too long, no outer whitespace.
 pub fn check_name(diags: &mut Diagnostics, value: &ValueString<'_>, path: &str) {
-    let Some(name) = known(value) else { return };
+    let Some(name) = value.as_deref_option() else {
+        return;
+    };
     let problem = if name.trim().is_empty() {
         format!("`{path}` must not be empty or only whitespace. Give the key a label, e.g. \"deploy-key\".")
     } else if name.chars().any(char::is_control) {

@@ -4,25 +4,25 @@
 //! request.
 
 use super::state::{same_triggers, VmResetState};
+use crate::api::Client;
 use crate::configured::Configured;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
 use crate::tf::schema::{computed, optional, required, schema};
 use crate::tf::validate::check_not_null;
-use crate::tf::value::known;
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
 use tf_provider::{map, AttributePath, Diagnostics};
 
 pub struct VmSshResetResource {
-    configured: Configured,
+    configured: Configured<Client>,
 }
 
 impl VmSshResetResource {
     pub const TYPE_NAME: &'static str = "hostup_vm_ssh_reset";
 
-    pub fn new(configured: Configured) -> Self {
+    pub fn new(configured: Configured<Client>) -> Self {
         VmSshResetResource { configured }
     }
 }
@@ -54,7 +54,7 @@ fn check(diags: &mut Diagnostics, s: &VmResetState) -> Option<u64> {
         }
         if ids
             .iter()
-            .any(|id| known(id).is_some_and(|s| s.trim().is_empty()))
+            .any(|id| id.as_deref_option().is_some_and(|s| s.trim().is_empty()))
         {
             diags.error(
                 "Blank SSH key id",
@@ -176,13 +176,13 @@ impl Managed for VmSshResetResource {
             .key_ids
             .iter()
             .flatten()
-            .filter_map(|k| known(k).map(str::to_string))
+            .filter_map(|k| k.as_deref_option().map(str::to_string))
             .collect();
-        match api.client.reset_vm_ssh_keys(vmid, &key_ids).await {
+        match api.vm(vmid).reset_ssh_keys(&key_ids).await {
             Ok(reply) => Some(planned.with_reply(vmid, reply)),
             Err(e) => {
                 let mut what = format!("Could not reset the SSH keys of VM {vmid}");
-                if matches!(e.kind, crate::api::ErrorKind::Ambiguous) {
+                if e.is_ambiguous() {
                     what.push_str(" (outcome unknown: not resent, since a reset restarts the VM)");
                 }
                 api_error(diags, &what, &e);

@@ -3,10 +3,10 @@
 use super::attributes as attr;
 use super::data_source_list::every_key;
 use super::state::VpsKeyObject;
+use super::store::VpsKeyStore;
 use crate::configured::Configured;
 use crate::tf::adapter::Data;
 use crate::tf::schema::{optional_computed, schema};
-use crate::tf::value::known;
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::ValueString;
@@ -15,13 +15,13 @@ use tf_provider::{AttributePath, Diagnostics};
 const SELECTORS: [&str; 3] = ["id", "name", "fingerprint"];
 
 pub struct VpsSshKeyDataSource {
-    configured: Configured,
+    configured: Configured<VpsKeyStore>,
 }
 
 impl VpsSshKeyDataSource {
     pub const TYPE_NAME: &'static str = "hostup_vps_ssh_key";
 
-    pub fn new(configured: Configured) -> Self {
+    pub fn new(configured: Configured<VpsKeyStore>) -> Self {
         VpsSshKeyDataSource { configured }
     }
 }
@@ -57,7 +57,7 @@ fn check(diags: &mut Diagnostics, config: &VpsKeyObject) {
             AttributePath::new(set[1].to_string()),
         ),
     }
-    if let Some(fp) = known(&config.fingerprint) {
+    if let Some(fp) = config.fingerprint.as_deref_option() {
         if !fp.starts_with("SHA256:") {
             diags.error(
                 "Invalid fingerprint",
@@ -100,14 +100,14 @@ impl Data for VpsSshKeyDataSource {
         let all = every_key(&self.configured, diags).await?;
         let (field, wanted) = selectors(&config)
             .into_iter()
-            .find_map(|(n, v)| known(v).map(|s| (n, s.to_string())))?;
+            .find_map(|(n, v)| v.as_deref_option().map(|s| (n, s.to_string())))?;
         let searched = all.len();
         let matches: Vec<VpsKeyObject> = all
             .into_iter()
             .filter(|o| {
                 selectors(o)
                     .iter()
-                    .any(|(n, v)| *n == field && known(v) == Some(wanted.as_str()))
+                    .any(|(n, v)| *n == field && v.as_deref_option() == Some(wanted.as_str()))
             })
             .collect();
         match matches.len() {
@@ -126,7 +126,7 @@ impl Data for VpsSshKeyDataSource {
             n => {
                 let ids: Vec<String> = matches
                     .iter()
-                    .filter_map(|o| known(&o.id).map(str::to_string))
+                    .filter_map(|o| o.id.as_deref_option().map(str::to_string))
                     .collect();
                 diags.error(
                     "More than one SSH key matches",

@@ -2,15 +2,16 @@
 
 use super::attributes::{self as attr, KEY_TYPES};
 use super::state::VpsKeyObject;
+use super::store::VpsKeyStore;
 use crate::configured::Configured;
 use crate::ssh_key::{key_type_of, PublicKey};
 use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, optional, schema};
-use crate::tf::value::{known, opt_string};
 use async_trait::async_trait;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueList, ValueString};
@@ -25,20 +26,20 @@ pub struct VpsKeysState {
 }
 
 pub struct VpsSshKeysDataSource {
-    configured: Configured,
+    configured: Configured<VpsKeyStore>,
 }
 
 impl VpsSshKeysDataSource {
     pub const TYPE_NAME: &'static str = "hostup_vps_ssh_keys";
 
-    pub fn new(configured: Configured) -> Self {
+    pub fn new(configured: Configured<VpsKeyStore>) -> Self {
         VpsSshKeysDataSource { configured }
     }
 }
 
 /// Compile `name_regex`, reporting a bad pattern on its attribute.
 fn compile(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<Regex> {
-    let pattern = known(v)?;
+    let pattern = v.as_deref_option()?;
     match Regex::new(pattern) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -54,7 +55,7 @@ fn compile(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<Regex> {
 
 /// Check `key_type` against HostUp's enum (also accepting OpenSSH names like `ssh-ed25519`).
 fn check_key_type(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<String> {
-    let t = known(v)?;
+    let t = v.as_deref_option()?;
     let normalized = if KEY_TYPES.contains(&t) {
         t.to_string()
     } else {
@@ -79,7 +80,7 @@ fn check_key_type(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<String
 /// Every key of the account as the data sources show it, `legacy_id` included, unless the
 /// configuration has errors already.
 pub(super) async fn every_key(
-    configured: &Configured,
+    configured: &Configured<VpsKeyStore>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<VpsKeyObject>> {
     if !diags.errors.is_empty() {
@@ -87,13 +88,13 @@ pub(super) async fn every_key(
     }
     let api = configured.api(diags)?;
     let all = api
-        .vps_keys()
+        .keys()
         .await
         .or_report(diags, "Could not list VPS SSH keys")?;
-    let legacy = api.legacy_keys().await.or_report(
-        diags,
-        "Could not read the older key view (GET /api/ssh-keys) for legacy_id",
-    )?;
+    let legacy = api
+        .legacy_keys()
+        .await
+        .or_report(diags, "Could not read the legacy key view for legacy_id")?;
     // One key is matched across the two views by key type and blob, never by name.
     let older: HashMap<String, i64> = legacy
         .iter()
@@ -105,11 +106,12 @@ pub(super) async fn every_key(
             .map(|k| {
                 let mut o = VpsKeyObject::from_api(k);
                 let canonical = PublicKey::parse(&k.public_key).map(|p| p.canonical());
-                o.legacy_id = opt_string(
-                    canonical
+                o.legacy_id = Value::from(
+                    (canonical
                         .ok()
                         .and_then(|c| older.get(&c))
-                        .map(|id| id.to_string()),
+                        .map(|id| id.to_string()))
+                    .map(Cow::from),
                 );
                 o
             })
@@ -149,12 +151,12 @@ impl Data for VpsSshKeysDataSource {
             .filter(|o| {
                 regex
                     .as_ref()
-                    .is_none_or(|r| known(&o.name).is_some_and(|n| r.is_match(n)))
+                    .is_none_or(|r| o.name.as_deref_option().is_some_and(|n| r.is_match(n)))
             })
             .filter(|o| {
                 key_type
                     .as_deref()
-                    .is_none_or(|t| known(&o.key_type) == Some(t))
+                    .is_none_or(|t| o.key_type.as_deref_option() == Some(t))
             })
             .map(Value::Value)
             .collect();

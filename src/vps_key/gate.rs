@@ -1,7 +1,7 @@
 //! HostUp's `actions.canRename` / `canDelete` gates, checked before a rename or delete is sent
 //! (at plan time, and again before the DELETE, since Terraform 1.0 does not plan destroys).
 
-use crate::inventory::Inventory;
+use super::store::VpsKeyStore;
 use crate::tf::diagnostics::OrReport;
 use tf_provider::{AttributePath, Diagnostics};
 
@@ -22,9 +22,9 @@ pub enum Gate {
 
 /// Look the key up and refuse `action` when HostUp's inventory reports it blocked, before
 /// anything is sent.
-pub async fn check(diags: &mut Diagnostics, api: &Inventory, id: &str, action: Action) -> Gate {
+pub async fn check(diags: &mut Diagnostics, api: &VpsKeyStore, id: &str, action: Action) -> Gate {
     let Some(found) = api
-        .find_vps_key(id)
+        .find(id, false)
         .await
         .or_report(diags, &format!("Could not check SSH key {id}"))
     else {

@@ -8,30 +8,32 @@
 use super::attributes as attr;
 use super::gate::{self, Action, Gate};
 use super::state::VpsKeyState;
-use crate::api::create::Created;
+use super::store::VpsKeyStore;
+use crate::api::models::VpsSshKey;
+use crate::api::CreateError;
 use crate::configured::Configured;
-use crate::inventory::Inventory;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
-use crate::tf::diagnostics::{api_error, api_error_at, OrReport};
+use crate::tf::diagnostics::{api_error, OrReport};
 use crate::tf::import_id::{find_one, KeySelector};
 use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
-use crate::tf::value::{known, opt_string, string};
+use crate::tf::value::string;
 use async_trait::async_trait;
+use std::borrow::Cow;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
 use tf_provider::{map, AttributePath, Diagnostics};
 
 pub struct VpsSshKeyResource {
-    configured: Configured,
+    configured: Configured<VpsKeyStore>,
 }
 
 impl VpsSshKeyResource {
     pub const TYPE_NAME: &'static str = "hostup_vps_ssh_key";
 
-    pub fn new(configured: Configured) -> Self {
+    pub fn new(configured: Configured<VpsKeyStore>) -> Self {
         VpsSshKeyResource { configured }
     }
 }
@@ -53,34 +55,32 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut VpsKeyState) {
     }
 }
 
-async fn already_listed(api: &Inventory, fingerprint: &str) -> bool {
-    matches!(
-        api.find_vps_key_by_fingerprint(fingerprint, true).await,
-        Ok(Some(_))
-    )
-}
-
-/// Error for a duplicate: find the existing key so the user can adopt it.
-async fn duplicate_error(diags: &mut Diagnostics, api: &Inventory, fingerprint: &str) {
-    let existing = api.find_vps_key_by_fingerprint(fingerprint, true).await;
-    let detail = match existing {
-        Ok(Some(k)) => format!(
+/// Error for a duplicate, naming the existing key so the user can adopt it.
+fn duplicate_error(diags: &mut Diagnostics, existing: Option<&VpsSshKey>, fingerprint: &str) {
+    let adopt = match existing {
+        Some(k) => format!(
             "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account: id \"{}\" \
-             (name \"{}\"). HostUp keeps one copy of a key per account. To manage that key with this \
-             resource, adopt it instead of creating it:\n\n{}\n\nor remove the other copy first.",
+             (name \"{}\"). HostUp keeps one copy of a key per account, so nothing was created. To manage \
+             that key with this resource, adopt it instead of creating it:\n\n{}\n\nor remove the other \
+             copy first.",
             k.id,
             k.name,
             import_hint(TYPE_NAME, &k.id)
         ),
-        _ => format!(
-            "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account. Find its id \
-             with the hostup_vps_ssh_key data source (fingerprint = \"{fingerprint}\") and adopt it with \
-             terraform import {TYPE_NAME}.<name> <id>."
+        None => format!(
+            "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account, so nothing \
+             was created. Find its id with the hostup_vps_ssh_key data source (fingerprint = \
+             \"{fingerprint}\") and adopt it with terraform import {TYPE_NAME}.<name> <id>."
         ),
     };
     diags.error(
         "SSH key already exists on HostUp",
-        detail,
+        format!(
+            "{adopt}\n\nIf this create replaces a key of this state with the same key material (`-replace`, \
+             or `lifecycle {{ create_before_destroy = true }}`), the new copy cannot exist beside the old \
+             one: drop `create_before_destroy` so the old key is deleted first, or rotate to new key \
+             material."
+        ),
         AttributePath::new("public_key"),
     );
 }
@@ -121,7 +121,7 @@ impl Managed for VpsSshKeyResource {
     }
 
     async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {
-        let Some(id) = known(&state.id).map(str::to_string) else {
+        let Some(id) = state.id.as_deref_option().map(str::to_string) else {
             return Some(state);
         };
         // On any failure the prior state is returned with the error: returning nothing would
@@ -129,7 +129,7 @@ impl Managed for VpsSshKeyResource {
         let Some(api) = self.configured.api(diags) else {
             return Some(state);
         };
-        match api.find_vps_key(&id).await {
+        match api.find(&id, false).await {
             Ok(Some(k)) => {
                 if !api.claim(&k.id) {
                     warn_claimed_twice(diags, TYPE_NAME, &k.id);
@@ -137,7 +137,10 @@ impl Managed for VpsSshKeyResource {
                 let fresh = VpsKeyState::from_api(&k);
                 let mut s = state;
                 s.name = fresh.name;
-                let same = known(&s.public_key).is_some_and(|pk| same_key(pk, &k.public_key));
+                let same = s
+                    .public_key
+                    .as_deref_option()
+                    .is_some_and(|pk| same_key(pk, &k.public_key));
                 if !same {
                     s.public_key = fresh.public_key;
                     s.fingerprint = fresh.fingerprint;
@@ -198,7 +201,9 @@ impl Managed for VpsSshKeyResource {
         }
         let renamed = unchanged_key && s.name != prior_state.name && s.name.is_value();
         if renamed {
-            if let (Some(api), Some(id)) = (self.configured.try_api(), known(&prior_state.id)) {
+            if let (Some(api), Some(id)) =
+                (self.configured.try_api(), prior_state.id.as_deref_option())
+            {
                 gate::check(diags, &api, id, Action::Rename).await;
             }
         }
@@ -206,32 +211,26 @@ impl Managed for VpsSshKeyResource {
     }
 
     async fn plan_destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) {
-        if let (Some(api), Some(id)) = (self.configured.try_api(), known(&prior_state.id)) {
+        if let (Some(api), Some(id)) = (self.configured.try_api(), prior_state.id.as_deref_option())
+        {
             gate::check(diags, &api, id, Action::Delete).await;
         }
     }
 
     async fn create(&self, diags: &mut Diagnostics, planned: Self::State) -> Option<Self::State> {
         let api = self.configured.api(diags)?;
-        let name = known(&planned.name)?.to_string();
+        let name = planned.name.as_deref_option()?.to_string();
         let key = check_public_key(diags, &planned.public_key, "public_key")?;
         let fingerprint = key.fingerprint();
         // Send the key line without the surrounding whitespace of file().
-        let sent = known(&planned.public_key)?.trim().to_string();
-        let created = api.create_vps_key(&name, &sent, &fingerprint).await;
-        let (created, adopted) = match created {
-            Ok(Created::New(k)) => (k, false),
-            Ok(Created::Adopted(k)) => (k, true),
-            Err(e) if e.is_status(409) && e.has_code("duplicate_key") => {
-                duplicate_error(diags, &api, &fingerprint).await;
+        let sent = planned.public_key.as_deref_option()?.trim().to_string();
+        let created = match api.create(&name, &sent, &fingerprint).await {
+            Ok(created) => created.into_inner(),
+            Err(CreateError::Duplicate { existing, .. }) => {
+                duplicate_error(diags, existing.as_ref(), &fingerprint);
                 return None;
             }
-            // The older add refuses a duplicate with a plain 400: the inventory tells.
-            Err(e) if e.is_status(400) && already_listed(&api, &fingerprint).await => {
-                duplicate_error(diags, &api, &fingerprint).await;
-                return None;
-            }
-            Err(e) => {
+            Err(CreateError::Api(e)) => {
                 api_error(diags, "Could not create the SSH key", &e);
                 return None;
             }
@@ -241,23 +240,7 @@ impl Managed for VpsSshKeyResource {
         s.fingerprint = string(fingerprint);
         s.fingerprint_md5 = string(key.fingerprint_md5());
         s.key_type = string(key.key_type());
-        s.created_at = opt_string(created.created_at.clone());
-        // An adopted key may carry another name (if it was renamed meanwhile): finish the job,
-        // and if that fails keep the key in the state under the name it has.
-        if adopted && created.name != name {
-            if let Err(e) = api.rename_vps_key(&created.id, &name).await {
-                s.name = string(&created.name);
-                api_error_at(
-                    diags,
-                    &format!(
-                        "SSH key {} was created but could not be renamed",
-                        created.id
-                    ),
-                    &e,
-                    "name",
-                );
-            }
-        }
+        s.created_at = Value::from(created.created_at.map(Cow::from));
         Some(s)
     }
 
@@ -271,9 +254,9 @@ impl Managed for VpsSshKeyResource {
             return Some(planned_state);
         }
         let api = self.configured.api(diags)?;
-        let id = known(&prior_state.id)?.to_string();
-        let name = known(&planned_state.name)?.to_string();
-        api.rename_vps_key(&id, &name).await.or_report_at(
+        let id = prior_state.id.as_deref_option()?.to_string();
+        let name = planned_state.name.as_deref_option()?.to_string();
+        api.rename(&id, &name).await.or_report_at(
             diags,
             &format!("Could not rename SSH key {id}"),
             "name",
@@ -283,7 +266,7 @@ impl Managed for VpsSshKeyResource {
 
     async fn destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) -> Option<()> {
         let api = self.configured.api(diags)?;
-        let id = known(&prior_state.id)?.to_string();
+        let id = prior_state.id.as_deref_option()?.to_string();
         // Terraform 1.0 does not plan destroys through the provider, so the gate is checked here
         // too, before anything is sent.
         match gate::check(diags, &api, &id, Action::Delete).await {
@@ -291,7 +274,7 @@ impl Managed for VpsSshKeyResource {
             Gate::Gone => return Some(()),
             Gate::Refused => return None,
         }
-        api.delete_vps_key(&id)
+        api.delete(&id)
             .await
             .or_report(diags, &format!("Could not delete SSH key {id}"))
     }
@@ -312,7 +295,7 @@ impl Managed for VpsSshKeyResource {
             return None;
         };
         let api = self.configured.api(diags)?;
-        let keys = api.vps_keys().await.or_report(
+        let keys = api.keys().await.or_report(
             diags,
             &format!("Could not import the SSH key with {selector}"),
         )?;

@@ -2,9 +2,10 @@
 
 use crate::api::models::VpsSshKey;
 use crate::tf::public_key::md5_of;
-use crate::tf::value::{opt_string, string};
+use crate::tf::value::string;
 use serde::{Deserialize, Serialize};
-use tf_provider::value::ValueString;
+use std::borrow::Cow;
+use tf_provider::value::{Value, ValueString};
 
 /// One key as the data sources expose it (every attribute of the table in `attributes`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -42,14 +43,14 @@ impl VpsKeyObject {
         let public_key = string(&k.public_key);
         VpsKeyObject {
             id: string(&k.id),
-            display_id: opt_string(k.display_id.clone()),
+            display_id: Value::from(k.display_id.clone().map(Cow::from)),
             name: string(&k.name),
-            fingerprint: opt_string(k.derived_fingerprint()),
+            fingerprint: Value::from(k.derived_fingerprint().map(Cow::from)),
             fingerprint_md5: md5_of(&public_key),
             public_key,
-            key_type: opt_string(k.derived_key_type()),
-            created_at: opt_string(k.created_at.clone()),
-            last_used_at: opt_string(k.last_used_at.clone()),
+            key_type: Value::from(k.derived_key_type().map(Cow::from)),
+            created_at: Value::from(k.created_at.clone().map(Cow::from)),
+            last_used_at: Value::from(k.last_used_at.clone().map(Cow::from)),
             // Known only from the older view, which the data sources read separately.
             legacy_id: ValueString::Null,
         }

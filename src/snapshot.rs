@@ -1,7 +1,17 @@
-//! One inventory's shared copy: single-flight walks, and the provider's own writes replayed onto
-//! it (including writes that complete while a walk is in flight).
+//! One inventory's shared copy. HostUp has no "get one key" operation: a key is read by finding
+//! it in its inventory, and reading the whole inventory once per resource would make a refresh
+//! of N keys cost N × pages requests. So within one provider process:
+//!
+//! - concurrent reads share one walk of the inventory (single flight), and later reads reuse it;
+//! - the provider's own writes are replayed onto the shared copy, including writes that complete
+//!   while a walk is in flight, so reads after writes see them;
+//! - look-ups whose answer must be current force a new walk ([`Snapshot::fresh`]), shared with
+//!   every caller that needs one at the same time.
+//!
+//! A provider process lives for one Terraform operation, so the copy is a point-in-time view of
+//! that operation, like any plan. Each object's store (`vps_key::store`, `hosting_key::store`)
+//! keeps its inventories in snapshots.
 
-use crate::api::models::{HostingKeyList, HostingSshKey, VpsSshKey};
 use crate::api::ApiError;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,32 +22,6 @@ pub trait Collection: Clone + Send + Sync + 'static {
     type Item: Clone + Send + Sync + 'static;
     fn upsert(&mut self, item: Self::Item);
     fn remove(&mut self, id: &str);
-}
-
-impl Collection for Vec<VpsSshKey> {
-    type Item = VpsSshKey;
-    fn upsert(&mut self, item: VpsSshKey) {
-        match self.iter_mut().find(|k| k.id == item.id) {
-            Some(k) => *k = item,
-            None => self.push(item),
-        }
-    }
-    fn remove(&mut self, id: &str) {
-        self.retain(|k| k.id != id);
-    }
-}
-
-impl Collection for HostingKeyList {
-    type Item = HostingSshKey;
-    fn upsert(&mut self, item: HostingSshKey) {
-        match self.ssh_keys.iter_mut().find(|k| k.id == item.id) {
-            Some(k) => *k = item,
-            None => self.ssh_keys.push(item),
-        }
-    }
-    fn remove(&mut self, id: &str) {
-        self.ssh_keys.retain(|k| k.id != id);
-    }
 }
 
 /// A write the provider made, to replay onto a walk that may have missed it.
@@ -167,16 +151,27 @@ impl<C: Collection> Snapshot<C> {
 mod tests {
     use super::*;
 
-    fn key(id: &str) -> VpsSshKey {
-        VpsSshKey {
-            id: id.to_string(),
-            ..Default::default()
+    #[derive(Clone, Debug, PartialEq)]
+    struct Item(String);
+
+    impl Collection for Vec<Item> {
+        type Item = Item;
+        fn upsert(&mut self, item: Item) {
+            self.retain(|i| i.0 != item.0);
+            self.push(item);
         }
+        fn remove(&mut self, id: &str) {
+            self.retain(|i| i.0 != id);
+        }
+    }
+
+    fn key(id: &str) -> Item {
+        Item(id.to_string())
     }
 
     #[tokio::test]
     async fn concurrent_reads_share_one_walk() {
-        let snap: Arc<Snapshot<Vec<VpsSshKey>>> = Arc::new(Snapshot::default());
+        let snap: Arc<Snapshot<Vec<Item>>> = Arc::new(Snapshot::default());
         let walks = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::new();
         for _ in 0..50 {
@@ -200,7 +195,7 @@ mod tests {
 
     #[tokio::test]
     async fn writes_during_a_walk_are_not_lost() {
-        let snap: Arc<Snapshot<Vec<VpsSshKey>>> = Arc::new(Snapshot::default());
+        let snap: Arc<Snapshot<Vec<Item>>> = Arc::new(Snapshot::default());
         snap.get(|| async { Ok(vec![key("old")]) }).await.unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let s2 = snap.clone();
@@ -217,21 +212,21 @@ mod tests {
         snap.record(Write::Remove("old".into()));
         tx.send(()).unwrap();
         let after = walker.await.unwrap().unwrap();
-        let ids: Vec<&str> = after.iter().map(|k| k.id.as_str()).collect();
+        let ids: Vec<&str> = after.iter().map(|k| k.0.as_str()).collect();
         assert_eq!(ids, ["new"]);
         let ids: Vec<String> = snap
             .get(|| async { unreachable!() })
             .await
             .unwrap()
             .iter()
-            .map(|k| k.id.clone())
+            .map(|k| k.0.clone())
             .collect();
         assert_eq!(ids, ["new"]);
     }
 
     #[tokio::test]
     async fn fresh_walks_again_but_shares_with_concurrent_callers() {
-        let snap: Arc<Snapshot<Vec<VpsSshKey>>> = Arc::new(Snapshot::default());
+        let snap: Arc<Snapshot<Vec<Item>>> = Arc::new(Snapshot::default());
         let walks = Arc::new(AtomicU64::new(0));
         let w = walks.clone();
         snap.get(|| async move {

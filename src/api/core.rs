@@ -1,0 +1,155 @@
+//! The client's core, shared by every handler: the HTTP client, the endpoint, the key, the retry
+//! policy and the outage window, and the request helpers every operation is built from. One
+//! attempt is [`super::transport`]'s; retrying is [`super::retry`]'s.
+
+use super::errors::{ApiError, ErrorKind};
+use super::models::Contract;
+use super::retry::{Outage, Repeat, RetryPolicy};
+use super::transport::{self, Auth, Failed, Request, Secret};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub endpoint: Url,
+    pub api_key: Secret,
+    /// Timeout of one HTTP attempt.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Debug)]
+pub(super) struct Core {
+    http: reqwest::Client,
+    endpoint: Url,
+    pub(super) key: Secret,
+    pub(super) policy: RetryPolicy,
+    pub(super) outage: Outage,
+}
+
+impl Core {
+    pub(super) fn new(cfg: ClientConfig) -> Result<Core, String> {
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(cfg.request_timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("could not set up the HTTP client: {e}"))?;
+        Ok(Core {
+            http,
+            endpoint: cfg.endpoint,
+            key: cfg.api_key,
+            policy: cfg.retry,
+            outage: Outage::default(),
+        })
+    }
+
+    /// A URL from the endpoint and path segments, each percent-encoded as one segment.
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.endpoint.clone();
+        if let Ok(mut segs) = url.path_segments_mut() {
+            segs.pop_if_empty();
+            for s in segments {
+                segs.push(s);
+            }
+        }
+        url
+    }
+
+    /// A request to `segments`, its body encoded once for every attempt.
+    pub(super) fn request<B: Serialize>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        auth: Auth,
+        body: Option<&B>,
+    ) -> Result<Request, ApiError> {
+        let url = self.url(segments);
+        let body = match body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|e| {
+                ApiError::new(
+                    ErrorKind::Decode,
+                    method.as_str(),
+                    url.path(),
+                    format!("cannot encode body: {e}"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(Request {
+            method,
+            url,
+            auth,
+            body,
+        })
+    }
+
+    /// One attempt of `req`, not retried; a reply without a body is a contract breach.
+    pub(super) async fn once<T: DeserializeOwned + Contract>(
+        &self,
+        req: &Request,
+        attempt: u32,
+    ) -> Result<T, Failed> {
+        match transport::attempt(&self.http, &self.key, req, attempt).await {
+            Ok(Some(t)) => Ok(t),
+            Ok(None) => Err(Failed::new(empty_reply(req))),
+            Err(f) => Err(f),
+        }
+    }
+
+    /// `req`, retried as the policy allows for a request of this kind.
+    pub(super) async fn send<T: DeserializeOwned + Contract>(
+        &self,
+        req: Request,
+        repeat: Repeat,
+    ) -> Result<T, ApiError> {
+        let req = &req;
+        self.run(req.method(), req.path(), repeat, |n| self.once(req, n))
+            .await
+    }
+
+    pub(super) async fn get<T: DeserializeOwned + Contract>(
+        &self,
+        segments: &[&str],
+        auth: Auth,
+    ) -> Result<T, ApiError> {
+        let req = self.request::<()>(Method::GET, segments, auth, None)?;
+        self.send(req, Repeat::Safe).await
+    }
+
+    /// PATCH sets a value: sending it twice has the same effect as once.
+    pub(super) async fn patch<B: Serialize, T: DeserializeOwned + Contract>(
+        &self,
+        segments: &[&str],
+        auth: Auth,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let req = self.request(Method::PATCH, segments, auth, Some(body))?;
+        self.send(req, Repeat::Safe).await
+    }
+
+    /// DELETE of one object; whatever body the reply has is ignored.
+    pub(super) async fn delete(&self, segments: &[&str], auth: Auth) -> Result<(), ApiError> {
+        let req = self.request::<()>(Method::DELETE, segments, auth, None)?;
+        let req = &req;
+        self.run(req.method(), req.path(), Repeat::Safe, |n| async move {
+            transport::attempt::<serde_json::Value>(&self.http, &self.key, req, n)
+                .await
+                .map(|_| ())
+        })
+        .await
+    }
+}
+
+fn empty_reply(req: &Request) -> ApiError {
+    ApiError::new(
+        ErrorKind::Decode,
+        req.method(),
+        req.path(),
+        "the server answered 204 No Content where a JSON body was expected",
+    )
+}

@@ -1,0 +1,381 @@
+//! Account-level VPS SSH keys: `GET/POST /api/v2/ssh-keys`, `PATCH/DELETE /api/v2/ssh-keys/{id}`,
+//! and the legacy account-key API HostUp also publishes (`GET/POST/DELETE /api/ssh-keys`,
+//! `X-API-Key`, v1 envelopes, numeric ids), used where a server lacks the v2 add or delete.
+//! HostUp's reference names the v2 add and delete but does not publish their bodies; which of
+//! the two a server has is learned once per process, by the first create or delete.
+
+use super::core::Core;
+use super::create::{create_once, CreateError, Created};
+use super::errors::{ApiError, ErrorKind, Outcome};
+use super::models::*;
+use super::retry::Repeat;
+use super::transport::{Auth, Failed};
+use crate::ssh_key::same_key;
+use reqwest::Method;
+use std::future::Future;
+
+/// The largest page the inventory allows; fewer pages mean fewer requests.
+pub const PAGE_LIMIT: u32 = 100;
+/// A runaway pagination (a server repeating cursors) stops here instead of looping forever.
+const MAX_PAGES: usize = 10_000;
+
+const V2: [&str; 3] = ["api", "v2", "ssh-keys"];
+const LEGACY: [&str; 2] = ["api", "ssh-keys"];
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Support {
+    #[default]
+    Unknown,
+    Present,
+    Absent,
+}
+
+/// Whether a v2 write exists on this server. Held while the first call probes, so concurrent
+/// calls wait for its answer instead of each sending a probe of their own.
+#[derive(Default, Debug)]
+struct Probe(tokio::sync::Mutex<Support>);
+
+impl std::fmt::Debug for Support {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Support::Unknown => "unknown",
+            Support::Present => "present",
+            Support::Absent => "absent",
+        })
+    }
+}
+
+/// What the VPS key handler learns about the server, kept for the process.
+#[derive(Default, Debug)]
+pub(super) struct Routes {
+    v2_add: Probe,
+    v2_delete: Probe,
+}
+
+/// The VPS key operations (from [`super::Client::vps_keys`]).
+pub struct VpsKeys<'a> {
+    pub(super) core: &'a Core,
+    pub(super) routes: &'a Routes,
+}
+
+fn absent_log(operation: &str, instead: &str) {
+    crate::log::warn(
+        "HostUp lacks a v2 key operation; using the legacy one instead",
+        &[
+            ("operation", serde_json::json!(operation)),
+            ("instead", serde_json::json!(instead)),
+        ],
+    );
+}
+
+impl VpsKeys<'_> {
+    /// The whole inventory: pages are followed while `hasMore` is true and a cursor is given; a
+    /// cursor seen before means the server is looping, which is an error.
+    pub async fn list(&self) -> Result<Vec<VpsSshKey>, ApiError> {
+        let mut keys = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..MAX_PAGES {
+            let page = self.page(cursor.as_deref()).await?;
+            keys.extend(page.data);
+            let next = match page.next_cursor.filter(|c| !c.is_empty()) {
+                Some(next) if page.has_more => next,
+                _ => break,
+            };
+            if !seen.insert(next.clone()) {
+                let path = self.core.url(&V2).path().to_string();
+                return Err(ApiError::new(
+                    ErrorKind::Decode,
+                    "GET",
+                    &path,
+                    "the inventory returned the same cursor twice; stopping to avoid a loop",
+                ));
+            }
+            cursor = Some(next);
+        }
+        Ok(keys)
+    }
+
+    async fn page(&self, cursor: Option<&str>) -> Result<VpsKeyPage, ApiError> {
+        let mut req = self
+            .core
+            .request::<()>(Method::GET, &V2, Auth::Bearer, None)?;
+        req.url
+            .query_pairs_mut()
+            .append_pair("limit", &PAGE_LIMIT.to_string());
+        if let Some(c) = cursor {
+            req.url.query_pairs_mut().append_pair("cursor", c);
+        }
+        self.core.send(req, Repeat::Safe).await
+    }
+
+    /// Create a key without duplicates (see [`super::create`]), on v2 or, where the server lacks
+    /// it, on the legacy add. `find(fresh)` finds the key by fingerprint in the v2 inventory (the
+    /// caller's store, shared by every create).
+    pub async fn create<L, LF>(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+        find: L,
+    ) -> Result<Created<VpsSshKey>, CreateError<VpsSshKey>>
+    where
+        L: Fn(bool) -> LF,
+        LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
+    {
+        let mut support = self.routes.v2_add.0.lock().await;
+        match *support {
+            Support::Absent => {
+                drop(support);
+                self.create_legacy(name, public_key, fingerprint, find)
+                    .await
+            }
+            Support::Present => {
+                drop(support);
+                self.create_v2(name, public_key, fingerprint, find).await
+            }
+            Support::Unknown => match self.create_v2(name, public_key, fingerprint, &find).await {
+                Err(CreateError::Api(e)) if e.route_absent() => {
+                    *support = Support::Absent;
+                    drop(support);
+                    absent_log("POST /api/v2/ssh-keys", "POST /api/ssh-keys");
+                    self.create_legacy(name, public_key, fingerprint, find)
+                        .await
+                }
+                other => {
+                    if other.is_ok() {
+                        *support = Support::Present;
+                    }
+                    other
+                }
+            },
+        }
+    }
+
+    async fn create_v2<L, LF>(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+        find: L,
+    ) -> Result<Created<VpsSshKey>, CreateError<VpsSshKey>>
+    where
+        L: Fn(bool) -> LF,
+        LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
+    {
+        let body = CreateVpsKey {
+            name: name.to_string(),
+            public_key: public_key.to_string(),
+        };
+        let req = self
+            .core
+            .request(Method::POST, &V2, Auth::Bearer, Some(&body))?;
+        let req = &req;
+        let what = (req.method(), req.path());
+        let send = |n| self.core.once::<VpsSshKey>(req, n);
+        create_once(self.core, what, name, fingerprint, send, find).await
+    }
+
+    /// The legacy add, then the key's `ssh_…` id from a v2 read that started after the add.
+    async fn create_legacy<L, LF>(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+        find: L,
+    ) -> Result<Created<VpsSshKey>, CreateError<VpsSshKey>>
+    where
+        L: Fn(bool) -> LF,
+        LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
+    {
+        let body = LegacyAddKey {
+            name: name.to_string(),
+            public_key: public_key.to_string(),
+        };
+        let req = self
+            .core
+            .request(Method::POST, &LEGACY, Auth::ApiKeyHeader, Some(&body))?;
+        let (req, find) = (&req, &find);
+        let what = (req.method(), req.path());
+        let send = |n| async move {
+            let reply: V1Envelope<LegacyAdded> = self.core.once(req, n).await?;
+            let added = reply.data.ssh_key;
+            if !(reply.success && added.success) {
+                let info = added.info.join(" ");
+                let rejected = ApiError::rejected("POST", req.path(), &info, reply.request_id);
+                return Err(Failed::new(rejected));
+            }
+            let found = find(true).await.map_err(|e| Failed {
+                stop: true,
+                ..Failed::new(e)
+            })?;
+            found.ok_or_else(|| {
+                let v2 = self.core.url(&V2).path().to_string();
+                Failed::new(ApiError::new(
+                    ErrorKind::Decode,
+                    "GET",
+                    &v2,
+                    format!(
+                        "{} added the key as id {}, but {v2} does not list a key with \
+                             fingerprint {fingerprint}",
+                        req.path(),
+                        added.ssh_key.id
+                    ),
+                ))
+            })
+        };
+        create_once(self.core, what, name, fingerprint, send, find).await
+    }
+
+    pub async fn rename(&self, id: &str, name: &str) -> Result<VpsSshKey, ApiError> {
+        let body = RenameVpsKey {
+            name: name.to_string(),
+        };
+        self.core
+            .patch(&["api", "v2", "ssh-keys", id], Auth::Bearer, &body)
+            .await
+    }
+
+    /// Delete a key; one already gone counts as deleted. `lookup(fresh)` finds the key by id in
+    /// the v2 inventory (fresh: a read that starts now), which alone can tell a 404 for a
+    /// missing route from one for a missing key, and confirms a legacy delete.
+    pub async fn delete<L, LF>(&self, id: &str, lookup: L) -> Result<(), ApiError>
+    where
+        L: Fn(bool) -> LF,
+        LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
+    {
+        let mut probe = Some(self.routes.v2_delete.0.lock().await);
+        match probe.as_deref().copied() {
+            Some(Support::Absent) => {
+                drop(probe);
+                return match lookup(false).await? {
+                    Some(key) => self.delete_legacy(&key, &lookup).await,
+                    None => Ok(()),
+                };
+            }
+            // Known to exist: no need to hold up other deletes.
+            Some(Support::Present) => probe = None,
+            _ => {}
+        }
+        match self
+            .core
+            .delete(&["api", "v2", "ssh-keys", id], Auth::Bearer)
+            .await
+        {
+            Ok(()) => {
+                if let Some(p) = probe.as_deref_mut() {
+                    *p = Support::Present;
+                }
+                Ok(())
+            }
+            Err(e) if e.route_absent() => {
+                let Some(key) = lookup(true).await? else {
+                    return Ok(());
+                };
+                if let Some(p) = probe.as_deref_mut() {
+                    *p = Support::Absent;
+                    absent_log("DELETE /api/v2/ssh-keys/{id}", "DELETE /api/ssh-keys");
+                }
+                drop(probe);
+                self.delete_legacy(&key, &lookup).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The legacy delete: find the key's numeric id in the legacy view by key type and blob,
+    /// delete it, and confirm from the v2 inventory that it is gone.
+    async fn delete_legacy<L, LF>(&self, key: &VpsSshKey, lookup: &L) -> Result<(), ApiError>
+    where
+        L: Fn(bool) -> LF,
+        LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
+    {
+        let list = self.legacy_list().await?;
+        let path = self.core.url(&LEGACY).path().to_string();
+        let v2 = self.core.url(&V2).path().to_string();
+        let Some(legacy) = list
+            .data
+            .ssh_keys
+            .iter()
+            .find(|l| same_key(&l.key, &key.public_key))
+        else {
+            let mut e = ApiError::new(
+                ErrorKind::Decode,
+                "GET",
+                &path,
+                format!(
+                    "SSH key {} is in GET {v2} but not in the legacy view GET {path}, so it cannot \
+                     be deleted through DELETE {path}",
+                    key.id
+                ),
+            );
+            e.request_id = Some(list.request_id).filter(|r| !r.is_empty());
+            return Err(e);
+        };
+        // Whatever the delete answered, the inventory says whether the key is gone.
+        let deleted = self.delete_legacy_id(legacy.id).await;
+        if lookup(true).await?.is_none() {
+            return Ok(());
+        }
+        let mut e = match deleted {
+            Err(e) => e,
+            Ok(request_id) => {
+                let mut e = ApiError::new(
+                    ErrorKind::Rejected,
+                    "DELETE",
+                    &path,
+                    format!(
+                        "HostUp answered that key {} (SSH key {}) was deleted, but GET {v2} still \
+                         lists it, so the delete is not confirmed",
+                        legacy.id, key.id
+                    ),
+                );
+                e.request_id = Some(request_id).filter(|r| !r.is_empty());
+                e
+            }
+        };
+        e.detail = format!(
+            "{} (the key is still listed; nothing is assumed deleted)",
+            e.detail
+        );
+        Err(e)
+    }
+
+    async fn legacy_list(&self) -> Result<V1Envelope<LegacyKeyList>, ApiError> {
+        self.core.get(&LEGACY, Auth::ApiKeyHeader).await
+    }
+
+    /// The legacy view's keys, for their numeric ids; `None` when the view is not available to
+    /// this API key (401, 403, 404, 405): the ids are then unknown, not an error.
+    pub async fn legacy_keys(&self) -> Result<Option<Vec<LegacyKey>>, ApiError> {
+        match self.legacy_list().await {
+            Ok(l) => Ok(Some(l.data.ssh_keys)),
+            Err(e)
+                if e.route_absent()
+                    || matches!(e.outcome(), Outcome::Unauthorized | Outcome::Forbidden) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Delete by numeric id; returns the reply's requestId.
+    async fn delete_legacy_id(&self, id: i64) -> Result<String, ApiError> {
+        let body = LegacyDeleteKey { id };
+        let req = self
+            .core
+            .request(Method::DELETE, &LEGACY, Auth::ApiKeyHeader, Some(&body))?;
+        let path = req.path().to_string();
+        let reply: V1Envelope<LegacyDeleted> = self.core.send(req, Repeat::Safe).await?;
+        if reply.success && reply.data.success {
+            return Ok(reply.request_id);
+        }
+        Err(ApiError::rejected(
+            "DELETE",
+            &path,
+            &reply.data.message,
+            reply.request_id,
+        ))
+    }
+}
