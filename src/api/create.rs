@@ -167,3 +167,105 @@ where
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::core::ClientConfig;
+    use crate::api::errors::ErrorKind;
+    use crate::api::models::VpsSshKey;
+    use crate::api::retry::RetryPolicy;
+    use crate::api::transport::Secret;
+    use std::sync::atomic::AtomicU32;
+    use std::time::Duration;
+
+    fn core() -> Core {
+        Core::new(ClientConfig {
+            endpoint: "http://127.0.0.1:9".parse().unwrap(),
+            api_key: Secret::new("test-key"),
+            request_timeout: Duration::from_secs(1),
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(1),
+                ..RetryPolicy::default()
+            },
+        })
+        .unwrap()
+    }
+
+    fn key(id: &str, name: &str) -> VpsSshKey {
+        VpsSshKey {
+            id: id.into(),
+            name: name.into(),
+            fingerprint: Some("SHA256:x".into()),
+            ..VpsSshKey::default()
+        }
+    }
+
+    fn lost() -> Failed {
+        Failed::new(ApiError::new(
+            ErrorKind::Ambiguous,
+            "POST",
+            "/k",
+            "timed out",
+        ))
+    }
+
+    /// Runs the protocol: `before` is the inventory before the first attempt, every attempt's
+    /// reply is lost, and afterwards the inventory lists `after`. Returns the outcome and how
+    /// many attempts were sent.
+    async fn run(
+        before: Option<VpsSshKey>,
+        after: Result<Option<VpsSshKey>, ()>,
+    ) -> (Result<Created<VpsSshKey>, CreateError<VpsSshKey>>, u32) {
+        let core = core();
+        let sent = AtomicU32::new(0);
+        let send = |_n| {
+            sent.fetch_add(1, Ordering::SeqCst);
+            async { Err::<VpsSshKey, _>(lost()) }
+        };
+        let find = |fresh: bool| {
+            let found = match fresh {
+                false => Ok(before.clone()),
+                true => after
+                    .clone()
+                    .map_err(|_| ApiError::new(ErrorKind::NotSent, "GET", "/k", "down")),
+            };
+            async move { found }
+        };
+        let r = create_once(&core, ("POST", "/k"), "mine", "SHA256:x", send, find).await;
+        (r, sent.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn a_key_there_before_is_a_duplicate_and_nothing_is_sent() {
+        let (r, sent) = run(Some(key("ssh_other", "theirs")), Ok(None)).await;
+        assert!(
+            matches!(r, Err(CreateError::Duplicate { existing: Some(k), .. }) if k.id == "ssh_other")
+        );
+        assert_eq!(sent, 0);
+    }
+
+    #[tokio::test]
+    async fn after_a_lost_reply_only_a_key_with_the_name_sent_is_adopted() {
+        let (r, sent) = run(None, Ok(Some(key("ssh_new", "mine")))).await;
+        assert!(matches!(r, Ok(Created::Adopted(k)) if k.id == "ssh_new"));
+        assert_eq!(sent, 1);
+        // Appeared meanwhile under another name: someone else's, never adopted.
+        let (r, sent) = run(None, Ok(Some(key("ssh_race", "theirs")))).await;
+        assert!(
+            matches!(r, Err(CreateError::Duplicate { existing: Some(k), .. }) if k.id == "ssh_race")
+        );
+        assert_eq!(sent, 1);
+    }
+
+    #[tokio::test]
+    async fn an_unsettled_outcome_is_never_resent() {
+        let (r, sent) = run(None, Err(())).await;
+        assert!(matches!(r, Err(CreateError::Api(e)) if e.is_ambiguous()));
+        assert_eq!(sent, 1, "the re-read failed: the create may have happened");
+        // Settled as not carried out: sent again, within the retry budget.
+        let (r, sent) = run(None, Ok(None)).await;
+        assert!(matches!(r, Err(CreateError::Api(_))));
+        assert_eq!(sent, RetryPolicy::default().max_retries + 1);
+    }
+}

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod adoption;
 mod bad_input;
 mod data_safety;
 mod data_safety_edges;
