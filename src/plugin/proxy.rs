@@ -12,6 +12,7 @@ use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use hyper::http::uri::{Authority, Scheme};
 use hyper::{Method, Request, Response, Uri};
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::convert::Infallible;
 use std::future::Ready;
 use std::net::SocketAddr;
@@ -177,15 +178,8 @@ fn reply(body: Bytes, trailers: HeaderMap) -> Response<Body> {
 
 /// grpc-message is percent-encoded: printable ASCII except '%' goes as is.
 fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if (0x20..0x7f).contains(&b) && b != b'%' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    const GRPC_MESSAGE: &AsciiSet = &CONTROLS.add(b'%');
+    utf8_percent_encode(s, GRPC_MESSAGE).to_string()
 }
 
 #[cfg(test)]
