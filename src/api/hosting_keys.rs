@@ -8,6 +8,7 @@ use super::models::*;
 use super::transport::Auth;
 use reqwest::Method;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The key operations of one hosting account (from [`super::Client::hosting_keys`]).
 pub struct HostingKeys<'a> {
@@ -16,27 +17,12 @@ pub struct HostingKeys<'a> {
 }
 
 /// A key on the account as an import left it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Imported {
-    pub key: HostingSshKey,
+    pub key: Created<HostingSshKey>,
     /// Whether HostUp wrote it to the account's authorized keys (an adopted key is listed, and
     /// HostUp lists only keys it authorized).
     pub authorized: bool,
-}
-
-impl ListedKey for Imported {
-    fn id(&self) -> &str {
-        &self.key.id
-    }
-    fn name(&self) -> &str {
-        &self.key.name
-    }
-    fn fingerprint(&self) -> Option<String> {
-        self.key.derived_fingerprint()
-    }
-    fn public_key(&self) -> Option<&str> {
-        self.key.public_key.as_deref()
-    }
 }
 
 /// How a removal ended.
@@ -66,7 +52,7 @@ impl HostingKeys<'_> {
         public_key: &str,
         fingerprint: &str,
         find: L,
-    ) -> Result<Created<Imported>, CreateError<Imported>>
+    ) -> Result<Imported, CreateError<HostingSshKey>>
     where
         L: Fn(bool) -> LF,
         LF: Future<Output = Result<Option<HostingSshKey>, ApiError>>,
@@ -80,29 +66,24 @@ impl HostingKeys<'_> {
                 .request(Method::POST, &self.segments(&[]), Auth::Bearer, Some(&body))?;
         let req = &req;
         let what = (req.method(), req.path());
+        let authorized = AtomicBool::new(true);
+        let authorized_ref = &authorized;
         let send = |n| async move {
             let k: ImportedHostingKey = self.core.once(req, n).await?;
-            let key = HostingSshKey {
+            authorized_ref.store(k.authorized, Ordering::SeqCst);
+            Ok(HostingSshKey {
                 id: k.id,
                 name: k.name,
                 fingerprint: Some(fingerprint.to_string()),
                 public_key: Some(public_key.to_string()),
                 ..HostingSshKey::default()
-            };
-            Ok(Imported {
-                key,
-                authorized: k.authorized,
             })
         };
-        let find = &find;
-        let listed = |fresh| async move {
-            let found = find(fresh).await?;
-            Ok(found.map(|key| Imported {
-                key,
-                authorized: true,
-            }))
-        };
-        create_once(self.core, what, name, fingerprint, send, listed).await
+        let key = create_once(self.core, what, name, fingerprint, send, find).await?;
+        Ok(Imported {
+            key,
+            authorized: authorized.into_inner(),
+        })
     }
 
     /// Remove a key. A 405, or a 404 while the key is still listed (`listed(fresh)` tells),

@@ -124,79 +124,67 @@ impl VpsKeys<'_> {
         LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
     {
         let mut support = self.routes.v2_add.0.lock().await;
-        match *support {
-            Support::Absent => {
+        if *support != Support::Unknown {
+            let legacy = *support == Support::Absent;
+            drop(support);
+            return self
+                .create_on(legacy, name, public_key, fingerprint, &find)
+                .await;
+        }
+        match self
+            .create_on(false, name, public_key, fingerprint, &find)
+            .await
+        {
+            Err(CreateError::Api(e)) if e.route_absent() => {
+                *support = Support::Absent;
                 drop(support);
-                self.create_legacy(name, public_key, fingerprint, find)
+                absent_log("POST /api/v2/ssh-keys", "POST /api/ssh-keys");
+                self.create_on(true, name, public_key, fingerprint, &find)
                     .await
             }
-            Support::Present => {
-                drop(support);
-                self.create_v2(name, public_key, fingerprint, find).await
+            other => {
+                if other.is_ok() {
+                    *support = Support::Present;
+                }
+                other
             }
-            Support::Unknown => match self.create_v2(name, public_key, fingerprint, &find).await {
-                Err(CreateError::Api(e)) if e.route_absent() => {
-                    *support = Support::Absent;
-                    drop(support);
-                    absent_log("POST /api/v2/ssh-keys", "POST /api/ssh-keys");
-                    self.create_legacy(name, public_key, fingerprint, find)
-                        .await
-                }
-                other => {
-                    if other.is_ok() {
-                        *support = Support::Present;
-                    }
-                    other
-                }
-            },
         }
     }
 
-    async fn create_v2<L, LF>(
+    /// The v2 add, or the legacy add followed by the key's `ssh_…` id from a v2 read that
+    /// started after it.
+    async fn create_on<L, LF>(
         &self,
+        legacy: bool,
         name: &str,
         public_key: &str,
         fingerprint: &str,
-        find: L,
+        find: &L,
     ) -> Result<Created<VpsSshKey>, CreateError<VpsSshKey>>
     where
         L: Fn(bool) -> LF,
         LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
     {
-        let body = CreateVpsKey {
-            name: name.to_string(),
-            public_key: public_key.to_string(),
-        };
-        let req = self
-            .core
-            .request(Method::POST, &V2, Auth::Bearer, Some(&body))?;
-        let req = &req;
-        let what = (req.method(), req.path());
-        let send = |n| self.core.once::<VpsSshKey>(req, n);
-        create_once(self.core, what, name, fingerprint, send, find).await
-    }
-
-    /// The legacy add, then the key's `ssh_…` id from a v2 read that started after the add.
-    async fn create_legacy<L, LF>(
-        &self,
-        name: &str,
-        public_key: &str,
-        fingerprint: &str,
-        find: L,
-    ) -> Result<Created<VpsSshKey>, CreateError<VpsSshKey>>
-    where
-        L: Fn(bool) -> LF,
-        LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
-    {
+        let (n, k) = (name.to_string(), public_key.to_string());
+        if !legacy {
+            let body = CreateVpsKey {
+                name: n,
+                public_key: k,
+            };
+            let req = &self
+                .core
+                .request(Method::POST, &V2, Auth::Bearer, Some(&body))?;
+            let send = |n| self.core.once::<VpsSshKey>(req, n);
+            let what = (req.method(), req.path());
+            return create_once(self.core, what, name, fingerprint, send, find).await;
+        }
         let body = LegacyAddKey {
-            name: name.to_string(),
-            public_key: public_key.to_string(),
+            name: n,
+            public_key: k,
         };
-        let req = self
+        let req = &self
             .core
             .request(Method::POST, &LEGACY, Auth::ApiKeyHeader, Some(&body))?;
-        let (req, find) = (&req, &find);
-        let what = (req.method(), req.path());
         let send = |n| async move {
             let reply: V1Envelope<LegacyAdded> = self.core.once(req, n).await?;
             let added = reply.data.ssh_key;
@@ -217,13 +205,14 @@ impl VpsKeys<'_> {
                     &v2,
                     format!(
                         "{} added the key as id {}, but {v2} does not list a key with \
-                             fingerprint {fingerprint}",
+                         fingerprint {fingerprint}",
                         req.path(),
                         added.ssh_key.id
                     ),
                 ))
             })
         };
+        let what = (req.method(), req.path());
         create_once(self.core, what, name, fingerprint, send, find).await
     }
 

@@ -332,14 +332,12 @@ impl Managed for HostingSshKeyResource {
         let sent = planned.public_key.as_deref_option()?.trim().to_string();
         match api.import(&account, &name, &key, &sent).await {
             Ok(imported) => {
-                let imported = imported.into_inner();
                 let mut s = planned;
-                s.id = string(&imported.key.id);
+                s.id = string(&imported.key.into_inner().id);
                 s.authorized = Value::Value(imported.authorized);
                 Some(s)
             }
             Err(CreateError::Duplicate { existing, .. }) => {
-                let existing = existing.map(|e| e.key);
                 already_there(diags, &account, existing.as_ref());
                 None
             }

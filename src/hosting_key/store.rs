@@ -79,23 +79,23 @@ impl HostingKeyStore {
         name: &str,
         key: &PublicKey,
         sent: &str,
-    ) -> Result<Created<Imported>, CreateError<Imported>> {
+    ) -> Result<Imported, CreateError<HostingSshKey>> {
         let fingerprint = key.fingerprint();
         let find = |fresh| self.find_by_fingerprint(account, &fingerprint, fresh);
-        let created = self
+        let imported = self
             .client
             .hosting_keys(account)
             .import(name, sent, &fingerprint, find)
             .await?;
-        if let Created::New(k) = &created {
+        if let Created::New(k) = &imported.key {
             self.snapshot(account).record(Write::Upsert(HostingSshKey {
                 key_type: Some(key.algorithm().to_string()),
                 bits: Some(key.bits() as i64),
                 comment: key.comment().map(str::to_string),
-                ..k.key.clone()
+                ..k.clone()
             }));
         }
-        Ok(created)
+        Ok(imported)
     }
 
     /// Remove a key from a hosting account.
