@@ -72,7 +72,7 @@ ensure_gpg() {
   apt_install gnupg
 }
 
-# tests/openssh.rs checks fingerprints against OpenSSH's own ssh-keygen.
+# tests/acceptance/openssh.rs checks fingerprints against OpenSSH's own ssh-keygen.
 ensure_ssh_keygen() {
   if command -v ssh-keygen >/dev/null 2>&1; then return; fi
   log "installing ssh-keygen (Debian package openssh-client)"

@@ -332,7 +332,7 @@ pub struct V1Error {
     pub timestamp: Option<String>,
 }
 
-// ---- The older account-key operations (`/api/ssh-keys`, X-API-Key, v1 envelopes) ---------------
+// ---- The legacy account-key operations (`/api/ssh-keys`, X-API-Key, v1 envelopes) ---------------
 
 /// The v1 success envelope `{ success, timestamp, requestId, data }`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -349,7 +349,7 @@ pub struct V1Envelope<T> {
 
 impl<T> Contract for V1Envelope<T> {}
 
-/// A key in the older view: a numeric id and the MD5 fingerprint.
+/// A key in the legacy view: a numeric id and the MD5 fingerprint.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegacyKey {
     pub id: i64,

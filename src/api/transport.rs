@@ -32,7 +32,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// How a request is authenticated: v2 uses a bearer token, the older v1 operations `X-API-Key`.
+/// How a request is authenticated: v2 uses a bearer token, the legacy v1 operations `X-API-Key`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Auth {
     Bearer,

@@ -141,7 +141,7 @@ impl PublicKey {
         format!("SHA256:{}", STANDARD_NO_PAD.encode(digest.as_ref()))
     }
 
-    /// The MD5 fingerprint HostUp's control panel and older API show: colon-separated hex of the
+    /// The MD5 fingerprint HostUp's control panel and legacy API show: colon-separated hex of the
     /// MD5 of the key blob, as `ssh-keygen -l -E md5` prints it after its `MD5:` prefix.
     pub fn fingerprint_md5(&self) -> String {
         use md5::Digest;

@@ -12,12 +12,12 @@ pub const FINGERPRINT: &str =
     "`SHA256:` fingerprint of the key, as `ssh-keygen -l` prints it. Known at plan time.";
 pub const FINGERPRINT_MD5: &str =
     "MD5 fingerprint of the key in colon-separated hex (`aa:bb:…`), as HostUp's control panel and \
-     older API show it and `ssh-keygen -l -E md5` prints it after `MD5:`. Known at plan time.";
+     legacy API show it and `ssh-keygen -l -E md5` prints it after `MD5:`. Known at plan time.";
 pub const KEY_TYPE: &str =
     "Key family: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time.";
 pub const CREATED_AT: &str = "When HostUp created the key (ISO 8601), when HostUp reports it.";
 pub const LAST_USED_AT: &str = "Last use of the key (ISO 8601), when HostUp reports it.";
-pub const LEGACY_ID: &str = "The key's numeric id in HostUp's older account-key view \
+pub const LEGACY_ID: &str = "The key's numeric id in HostUp's legacy account-key view \
     (`GET /api/ssh-keys`), as a string such as `\"2830\"`: the form the published VM reset example \
     sends in `keyIds`. Null when that view is not available to the API key.";
 

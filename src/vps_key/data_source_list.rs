@@ -96,7 +96,7 @@ pub(super) async fn every_key(
         .await
         .or_report(diags, "Could not read the legacy key view for legacy_id")?;
     // One key is matched across the two views by key type and blob, never by name.
-    let older: HashMap<String, i64> = legacy
+    let legacy_ids: HashMap<String, i64> = legacy
         .iter()
         .flat_map(|l| l.iter())
         .filter_map(|l| Some((PublicKey::parse(&l.key).ok()?.canonical(), l.id)))
@@ -109,7 +109,7 @@ pub(super) async fn every_key(
                 o.legacy_id = Value::from(
                     (canonical
                         .ok()
-                        .and_then(|c| older.get(&c))
+                        .and_then(|c| legacy_ids.get(&c))
                         .map(|id| id.to_string()))
                     .map(Cow::from),
                 );

@@ -51,7 +51,7 @@ impl VpsKeyObject {
             key_type: Value::from(k.derived_key_type().map(Cow::from)),
             created_at: Value::from(k.created_at.clone().map(Cow::from)),
             last_used_at: Value::from(k.last_used_at.clone().map(Cow::from)),
-            // Known only from the older view, which the data sources read separately.
+            // Known only from the legacy view, which the data sources read separately.
             legacy_id: ValueString::Null,
         }
     }

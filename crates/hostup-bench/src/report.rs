@@ -127,7 +127,7 @@ impl Report<'_> {
         self.targets_table(&mut s);
         let _ = writeln!(
             s,
-            "\nMinimum requests: apply = N creates; refresh-only plan = ⌈N ÷ {PAGE_SIZE}⌉ list \
+            "\nMinimum requests: apply = N creates + 1 read of what is there before; refresh-only plan = ⌈N ÷ {PAGE_SIZE}⌉ list \
              pages; destroy = N deletes (Terraform's destroy also refreshes first, and those reads \
              are counted). Wall times include Terraform's own work and provider start-up; a \
              refresh-only plan's is the median of {} runs. Peak RSS is the largest `VmHWM` of any \

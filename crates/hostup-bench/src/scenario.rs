@@ -41,7 +41,11 @@ impl Kind {
     /// The fewest API requests the step can make; `None` where no API is involved.
     pub fn minimum(self, step: Step, n: usize) -> Option<usize> {
         match (self, step) {
-            (Kind::Keys, Step::Apply | Step::Destroy) => Some(n),
+            // A create reads what is already there before its first attempt (only a key absent
+            // then may be adopted after a lost reply): one read of the empty account, shared by
+            // every create.
+            (Kind::Keys, Step::Apply) => Some(n + 1),
+            (Kind::Keys, Step::Destroy) => Some(n),
             (Kind::Keys, Step::Refresh) => Some(n.div_ceil(PAGE_SIZE)),
             // One reset per resource; reading and forgetting one need nothing.
             (Kind::Baseline, Step::Apply) => Some(n),
