@@ -4,11 +4,12 @@
 
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
-use super::retry::{Outage, Repeat, RetryPolicy};
+use super::retry::{Repeat, Retrier, RetryPolicy};
 use super::transport::{self, Auth, Failed, Request, Secret};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::future::Future;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -24,9 +25,8 @@ pub struct ClientConfig {
 pub(super) struct Core {
     http: reqwest::Client,
     endpoint: Url,
-    pub(super) key: Secret,
-    pub(super) policy: RetryPolicy,
-    pub(super) outage: Outage,
+    key: Secret,
+    retry: Retrier,
 }
 
 impl Core {
@@ -43,9 +43,26 @@ impl Core {
             http,
             endpoint: cfg.endpoint,
             key: cfg.api_key,
-            policy: cfg.retry,
-            outage: Outage::default(),
+            retry: Retrier {
+                policy: cfg.retry,
+                ..Retrier::default()
+            },
         })
+    }
+
+    /// Run attempts in the one retry loop (see [`Retrier::run`]).
+    pub(super) async fn run<T, F, Fut>(
+        &self,
+        method: &str,
+        path: &str,
+        repeat: Repeat,
+        attempt: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T, Failed>>,
+    {
+        self.retry.run(method, path, repeat, attempt).await
     }
 
     /// A URL from the endpoint and path segments, each percent-encoded as one segment.

@@ -157,7 +157,7 @@ where
         Err(e) => match lock(&duplicate).take() {
             Some((existing, answer)) => Err(CreateError::Duplicate {
                 existing,
-                answer: Some(answer.redact(core.key.expose())),
+                answer: Some(answer),
             }),
             None => Err(CreateError::Api(e)),
         },

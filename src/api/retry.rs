@@ -1,12 +1,10 @@
-//! The one retry loop ([`Core::run`]) and its policy: which failures may be retried for which
+//! The one retry loop ([`Retrier::run`]) and its policy: which failures may be retried for which
 //! requests, how long to wait, and the one deadline of a Terraform operation. Kept apart from the
 //! transport so that what is safe to resend is decided in one place.
 
-use super::core::Core;
 use super::errors::{ApiError, ErrorKind, Outcome};
 use super::transport::Failed;
 use crate::log;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::json;
 use std::future::Future;
 use std::sync::Mutex;
@@ -123,7 +121,14 @@ fn retryable(err: &ApiError, repeat: Repeat) -> bool {
     }
 }
 
-impl Core {
+/// The retry policy with the process's shared outage window: what runs every retry loop.
+#[derive(Debug, Default)]
+pub(super) struct Retrier {
+    pub(super) policy: RetryPolicy,
+    pub(super) outage: Outage,
+}
+
+impl Retrier {
     /// The one retry loop: call `attempt` (given the attempt number) until it succeeds, its
     /// failure may not be retried, the retries are spent, the operation's deadline would pass,
     /// or Terraform stops. `method` and `path` name the request in logs and errors.
@@ -159,7 +164,7 @@ impl Core {
                 }
                 Err(f) => f,
             };
-            let mut err = failed.error.redact(self.key.expose());
+            let mut err = failed.error;
             err.attempts = err.attempts.max(n);
             let mut delay = backoff(policy, n, failed.wait);
             if err.kind == ErrorKind::NotSent {
@@ -208,33 +213,6 @@ fn cancelled_error(method: &str, path: &str, attempts: u32) -> ApiError {
     );
     e.attempts = attempts.max(1);
     e
-}
-
-/// How long the server asked us to wait: `Retry-After` (seconds) or `X-RateLimit-Reset`
-/// (a Unix time, or a number of seconds when small).
-pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let retry_after = header(RETRY_AFTER.as_str())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)));
-    let reset = header("x-ratelimit-reset")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|v| {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            if v > 1_000_000_000 {
-                Duration::from_secs(v.saturating_sub(now).min(3600))
-            } else {
-                Duration::from_secs(v.min(3600))
-            }
-        });
-    match (retry_after, reset) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// Exponential backoff with full jitter, never shorter than what the server asked for.

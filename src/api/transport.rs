@@ -4,12 +4,12 @@
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
 use crate::log;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const USER_AGENT_VALUE: &str = concat!("terraform-provider-hostup/", env!("CARGO_PKG_VERSION"));
 
@@ -117,7 +117,7 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
                         &bytes,
                         request_id(),
                     ));
-                    f.wait = super::retry::server_wait(&headers);
+                    f.wait = server_wait(&headers);
                     f
                 }
                 // The status line arrived but the body did not.
@@ -139,6 +139,8 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
         }
     };
     let mut failed = failed;
+    // A server may echo the key back: it never leaves this function in an error.
+    failed.error = failed.error.redact(key.expose());
     failed.error.attempts = attempt;
     let status = match failed.error.status {
         Some(st) => json!(st),
@@ -147,6 +149,33 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
     let request_id = failed.error.request_id.clone();
     log_call(m, path, status, sent_at, request_id.as_deref(), attempt);
     Err(failed)
+}
+
+/// How long the server asked us to wait: `Retry-After` (seconds) or `X-RateLimit-Reset`
+/// (a Unix time, or a number of seconds when small).
+pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let retry_after = header(RETRY_AFTER.as_str())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(3600.0)));
+    let reset = header("x-ratelimit-reset")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|v| {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            if v > 1_000_000_000 {
+                Duration::from_secs(v.saturating_sub(now).min(3600))
+            } else {
+                Duration::from_secs(v.min(3600))
+            }
+        });
+    match (retry_after, reset) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// One debug line per HTTP attempt: never headers, bodies or the key.
