@@ -1,14 +1,14 @@
 //! `/__mock/...`: inspection and control for tests and demos. No auth, never faulted, not logged.
 
+use super::clock::now_iso;
 use super::reply::{field, into_response, invalid, problem, ErrCtx, Reply};
 use super::shared::{Shared, MAX_BODY};
 use super::state::{Faults, State};
-use super::util::now_iso;
 use super::v2::parse_name_key;
+use super::wire::{ActionGate, HostingActions, HostingKeyList, NameAndKey};
 use axum::body::Body;
 use axum::http::request::Parts;
 use axum::response::Response;
-use hostup::api::models::{ActionGate, CreateVpsKey, HostingActions, HostingKeyList};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -107,7 +107,7 @@ pub(crate) async fn handle(shared: &Shared, parts: &Parts, body: Body) -> Respon
                 vec![field("", "invalid_format", e.to_string())],
             ),
         },
-        ("POST", "/__mock/vps-keys") => match parse_name_key::<CreateVpsKey>(&bytes) {
+        ("POST", "/__mock/vps-keys") => match parse_name_key::<NameAndKey>(&bytes) {
             Ok((body, pk)) => {
                 let account = st.default_account.clone();
                 let key = st.add_vps_key(&account, &body.name, &pk);

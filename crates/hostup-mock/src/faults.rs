@@ -2,10 +2,10 @@
 //! touch the world state (a broken reply that wraps the real one carries the request out first);
 //! the "drop the create reply" fault lives in the create handlers because it happens after commit.
 
+use super::clock::unix_secs;
 use super::reply::{problem, status_title, v1_error, ErrCtx, Reply};
 use super::state::{BrokenShape, ForcedError, State};
-use super::util::unix_secs;
-use hostup::api::models::{ResetVmKeysData, ResetVmKeysReply};
+use super::wire::{ResetVmKeysData, ResetVmKeysReply};
 use serde_json::{json, Value};
 
 pub(crate) enum Injected {

@@ -2,13 +2,13 @@
 //! request logging and the "drop the connection" fault.
 
 use super::admin;
+use super::clock::now_iso;
 use super::faults;
 use super::legacy;
 use super::reply::{into_response, problem, v1_error, ErrCtx, Reply};
 use super::shared::{Shared, MAX_BODY};
 use super::state::Profile;
 use super::state::{RecordedRequest, State};
-use super::util::now_iso;
 use super::v1;
 use super::v2::{self, Req};
 use axum::extract::{Request, State as AxState};

@@ -1,7 +1,9 @@
 //! Mock HostUp API server: an in-memory implementation of the operations described in
-//! `docs/guides/hostup-api.md` (profiles `complete` and `published`), with fault injection, a request log and admin endpoints. It
-//! speaks the provider's wire models (`hostup::api::models`) and parses keys with the provider's
-//! `hostup::ssh_key`, so the two cannot drift apart.
+//! `docs/guides/hostup-api.md` (profiles `complete` and `published`), with fault injection, a
+//! request log and admin endpoints. Its JSON is built from its own types ([`wire`]), written from
+//! HostUp's API description rather than shared with the provider's client, so that a field the
+//! client misnames fails the tests instead of being echoed back; only the key parser
+//! (`hostup::ssh_key`) is the provider's, so both compute the same fingerprints.
 //!
 //! Used in-process by the provider's acceptance tests and by `hostup-bench`
 //! ([`MockServer::start`]), and as the `hostup-mock` binary ([`serve_forever`]). It only ever
@@ -10,9 +12,10 @@
 //! Modules, each using only those after it: `http` (routing, faults, request log, dispatch) →
 //! `admin` (`/__mock/...`), `v1` (VM key reset), `v2` (`vps`, `hosting`), `faults` → `reply`
 //! (envelopes, HTTP responses), `shared` (the locked world, body cap), `state` (seed and world),
-//! `util`. [`fixtures`] holds the default world's token and ids and the synthetic test keys.
+//! [`wire`], `clock`, `util`. [`fixtures`] holds the default world's token and ids and the synthetic test keys.
 
 mod admin;
+mod clock;
 mod faults;
 pub mod fixtures;
 mod http;
@@ -23,19 +26,20 @@ mod state;
 mod util;
 mod v1;
 mod v2;
+pub mod wire;
 
 pub use state::{
     BrokenReply, BrokenShape, Faults, ForcedError, Profile, RecordedRequest, RecordedReset, Seed,
     SeedHostingAccount, SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
 };
 
-use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 use hostup::ssh_key::PublicKey;
 use shared::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
+pub use wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 
 /// A running mock server on its own thread and tokio runtime. Dropping it shuts it down.
 pub struct MockServer {

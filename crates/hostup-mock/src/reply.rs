@@ -1,10 +1,10 @@
 //! Response building: the v2 problem+json envelope, the v1 error envelope and JSON bodies, and
 //! turning a [`Reply`] into the HTTP response.
 
+use super::wire::{FieldError, Problem, V1Error};
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use hostup::api::models::{FieldError, Problem, V1Error};
 use serde::Serialize;
 
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
@@ -108,7 +108,6 @@ pub(crate) fn problem(
         request_id: Some(ctx.request_id.to_string()),
         timestamp: Some(ctx.timestamp.to_string()),
         errors,
-        extensions: None,
     };
     let mut r = Reply::json(status, &p);
     r.content_type = Some(PROBLEM_JSON);

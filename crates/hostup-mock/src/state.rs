@@ -1,8 +1,9 @@
 //! Seed format, fault configuration, the request/reset logs and the in-memory world.
 
+use super::clock::{now_iso, unix_secs};
 use super::fixtures::{ACCOUNT_ID, HOSTING_ACCOUNT_ID, TOKEN, VMID};
-use super::util::{id26, mix64, now_iso, uuid_like, Prng};
-use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
+use super::util::{id26, mix64, uuid_like, Prng};
+use super::wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 use hostup::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 
@@ -330,7 +331,7 @@ impl State {
             rng: Prng::new(seed.faults.seed),
             profile: seed.profile,
             faults: seed.faults,
-            cursor_secret: mix64(super::util::unix_secs() ^ std::process::id() as u64),
+            cursor_secret: mix64(unix_secs() ^ std::process::id() as u64),
             default_account,
             next_seq: 1,
             next_display: 2830,
