@@ -9,18 +9,23 @@
 //! ([`MockServer::start`]), and as the `hostup-mock` binary ([`serve_forever`]). It only ever
 //! listens on loopback.
 //!
-//! Modules, each using only those after it: `http` (routing, faults, request log, dispatch) →
-//! `admin` (`/__mock/...`), `v1` (VM key reset), `v2` (`vps`, `hosting`), `faults` → `reply`
-//! (envelopes, HTTP responses), `shared` (the locked world, body cap), `state` (seed and world),
-//! [`wire`], `clock`, `util`. [`fixtures`] holds the default world's token and ids and the synthetic test keys.
+//! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
+//! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, published-profile gate,
+//! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`),
+//! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
+//! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],
+//! `clock`, `util`.
+//! [`fixtures`] holds the default world's token and ids and the synthetic test keys.
 
 mod admin;
 mod clock;
 mod faults;
 pub mod fixtures;
 mod http;
+mod layers;
 mod legacy;
 mod reply;
+mod seed;
 mod shared;
 mod state;
 mod util;
@@ -28,10 +33,12 @@ mod v1;
 mod v2;
 pub mod wire;
 
-pub use state::{
-    BrokenReply, BrokenShape, Faults, ForcedError, Profile, RecordedRequest, RecordedReset, Seed,
-    SeedHostingAccount, SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
+pub use seed::{
+    BrokenReply, BrokenShape, Faults, ForcedError, Profile, Seed, SeedHostingAccount,
+    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
 };
+pub use state::{RecordedRequest, RecordedReset};
+pub use wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 
 use hostup::ssh_key::PublicKey;
 use shared::Shared;
@@ -39,7 +46,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-pub use wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 
 /// A running mock server on its own thread and tokio runtime. Dropping it shuts it down.
 pub struct MockServer {
@@ -184,7 +190,7 @@ impl MockServer {
     }
 
     pub fn clear_requests(&self) {
-        self.shared.lock().requests.clear();
+        self.shared.lock().clear_requests();
     }
 
     /// Replace the fault configuration (also resets the PRNG and the pending counters).
