@@ -4,8 +4,7 @@
 //! and the rough edges are in `data_safety_edges`, whole numbers in `bad_input`'s table.
 
 use crate::common::*;
-use hostup::api::models::ActionGate;
-use hostup_mock::{BrokenReply, BrokenShape, Faults};
+use hostup_mock::{ActionGate, BrokenReply, BrokenShape, Faults};
 use serde_json::json;
 
 const ACCOUNT: &str = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;

@@ -156,7 +156,7 @@ fn blocked_can_add_sends_no_import() {
     let mock = MockServer::start(Seed::default());
     mock.set_can_add(
         ACCOUNT,
-        hostup::api::models::ActionGate {
+        hostup_mock::ActionGate {
             allowed: false,
             reason: Some("The hosting account has a pending order".into()),
             code: Some("pending_order".into()),

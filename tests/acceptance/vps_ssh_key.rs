@@ -235,7 +235,7 @@ fn blocked_rename_and_delete_fail_with_reason_and_code() {
     tf.config(&key_config("k", &hcl(ED25519_A)));
     tf.apply();
     let id = mock.vps_keys()[0].id.clone();
-    let blocked = |reason: &str| hostup::api::models::ActionGate {
+    let blocked = |reason: &str| hostup_mock::ActionGate {
         allowed: false,
         reason: Some(reason.to_string()),
         code: Some("pending_order".to_string()),

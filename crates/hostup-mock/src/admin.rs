@@ -1,16 +1,22 @@
-//! `/__mock/...`: inspection and control for tests and demos. No auth, never faulted, not logged.
+//! `/__mock/...`: inspection and control for tests and demos. No auth, never faulted, not logged,
+//! not delayed: a router of its own, outside the API's layers.
 
-use super::reply::{field, into_response, invalid, problem, ErrCtx, Reply};
-use super::shared::{Shared, MAX_BODY};
-use super::state::{Faults, State};
-use super::util::now_iso;
+use super::layers;
+use super::reply::{field, into_response, invalid, problem, Ctx, Reply};
+use super::seed::Faults;
+use super::shared::Shared;
+use super::state::State;
 use super::v2::parse_name_key;
-use axum::body::Body;
-use axum::http::request::Parts;
+use super::wire::{ActionGate, HostingActions, HostingKeyList, NameAndKey};
+use axum::extract::{Request, State as AxState};
+use axum::middleware::from_fn;
 use axum::response::Response;
-use hostup::api::models::{ActionGate, CreateVpsKey, HostingActions, HostingKeyList};
+use axum::routing::{delete, get, post, put, MethodRouter};
+use axum::Router;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::future::{ready, Ready};
+use std::sync::Arc;
 
 /// The whole world as JSON.
 pub(crate) fn snapshot(st: &State) -> Value {
@@ -48,17 +54,9 @@ pub(crate) fn requests_json(st: &State) -> Value {
     json!({ "requests": st.requests, "counts": counts })
 }
 
-/// The account id of `/__mock/hosting-accounts/{id}{suffix}`.
-fn hosting_account_path<'a>(path: &'a str, suffix: &str) -> Option<&'a str> {
-    let id = path
-        .strip_prefix("/__mock/hosting-accounts/")?
-        .strip_suffix(suffix)?;
-    (!id.is_empty() && !id.contains('/')).then_some(id)
-}
-
-fn no_hosting_account(ctx: &ErrCtx<'_>) -> Reply {
+fn no_hosting_account(ctx: &Ctx) -> Reply {
     problem(
-        ctx,
+        &ctx.err(),
         404,
         "not_found",
         "No shared-hosting account with this id exists.",
@@ -66,93 +64,137 @@ fn no_hosting_account(ctx: &ErrCtx<'_>) -> Reply {
     )
 }
 
-pub(crate) async fn handle(shared: &Shared, parts: &Parts, body: Body) -> Response {
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await;
-    let path = parts.uri.path();
-    let method = parts.method.as_str();
-    let mut st = shared.lock();
-    let request_id = st.new_request_id();
-    let timestamp = now_iso();
-    let ctx = ErrCtx {
-        path,
-        request_id: &request_id,
-        timestamp: &timestamp,
-    };
-    let Ok(bytes) = bytes else {
-        let r = problem(
-            &ctx,
-            413,
-            "payload_too_large",
-            "The request body exceeds 64 KiB.",
-            vec![],
-        );
-        return into_response(r, &request_id);
-    };
-    let reply = match (method, path) {
-        ("GET", "/__mock/state") => Reply::json(200, &snapshot(&st)),
-        ("GET", "/__mock/requests") => Reply::json(200, &requests_json(&st)),
-        ("DELETE", "/__mock/requests") => {
-            st.requests.clear();
+fn no_route(_: &mut State, ctx: &Ctx) -> Reply {
+    missing(ctx)
+}
+
+fn missing(ctx: &Ctx) -> Reply {
+    problem(
+        &ctx.err(),
+        404,
+        "not_found",
+        "No such mock admin route.",
+        vec![],
+    )
+}
+
+/// `no_route` without the world, for a route matched only through an empty segment.
+async fn no_such_route(req: Request) -> Response {
+    into_response(Ctx::of(&req).map_or_else(|| Reply::empty(500), |ctx| missing(&ctx)))
+}
+
+/// The routes, relative to `/__mock` (where `http` nests them). A method a path does not serve
+/// is answered like a path that does not exist (404), HEAD included.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    let gets = |h| get(adm(h)).head(adm(no_route)).fallback(adm(no_route));
+    let only = |mr: MethodRouter<Arc<Shared>>| mr.fallback(adm(no_route));
+    Router::new()
+        .route("/state", gets(|st, _| Reply::json(200, &snapshot(st))))
+        .route(
+            "/requests",
+            gets(|st, _| Reply::json(200, &requests_json(st))).delete(adm(|st, _| {
+                st.clear_requests();
+                Reply::empty(204)
+            })),
+        )
+        .route(
+            "/faults",
+            gets(|st, _| Reply::json(200, &st.faults)).put(adm(put_faults)),
+        )
+        .route("/vps-keys", only(post(adm(add_vps_key))))
+        // Everything after the prefix is the id, as sent (an empty one included).
+        .route("/vps-keys/", only(delete(adm(delete_vps_key))))
+        .route("/vps-keys/*id", only(delete(adm(delete_vps_key))))
+        .route("/hosting-accounts/:id/can-add", only(put(adm(put_can_add))))
+        .route("/hosting-accounts/:id", only(delete(adm(delete_hosting))))
+        .fallback(adm(no_route))
+        .layer(from_fn(|req, next| {
+            layers::no_empty_segment(req, next, no_such_route)
+        }))
+        .layer(from_fn(layers::body_cap))
+}
+
+type AdminOp = fn(&mut State, &Ctx) -> Reply;
+
+/// An axum handler for an admin operation: the world locked, the request's context.
+fn adm(
+    f: AdminOp,
+) -> impl Fn(AxState<Arc<Shared>>, Request) -> Ready<Response> + Clone + Send + Sync + 'static {
+    move |AxState(shared): AxState<Arc<Shared>>, req: Request| {
+        let reply = match Ctx::of(&req) {
+            Some(ctx) => f(&mut shared.lock(), &ctx),
+            None => Reply::empty(500),
+        };
+        ready(into_response(reply))
+    }
+}
+
+/// Segment `i` of the raw path (`/__mock/hosting-accounts/{id}/...`: the id is segment 3).
+fn seg(ctx: &Ctx, i: usize) -> &str {
+    ctx.path.split('/').nth(i).unwrap_or_default()
+}
+
+fn put_faults(st: &mut State, ctx: &Ctx) -> Reply {
+    match serde_json::from_slice::<Faults>(ctx.body()) {
+        Ok(f) => {
+            st.set_faults(f);
+            Reply::json(200, &st.faults)
+        }
+        Err(e) => invalid(
+            &ctx.err(),
+            "The faults document is invalid.",
+            vec![field("", "invalid_format", e.to_string())],
+        ),
+    }
+}
+
+fn add_vps_key(st: &mut State, ctx: &Ctx) -> Reply {
+    match parse_name_key::<NameAndKey>(ctx.body()) {
+        Ok((body, pk)) => {
+            let account = st.default_account.clone();
+            let key = st.add_vps_key(&account, &body.name, &pk);
+            Reply::json(201, &key)
+        }
+        Err(errs) => invalid(&ctx.err(), "The request body failed validation.", errs),
+    }
+}
+
+fn delete_vps_key(st: &mut State, ctx: &Ctx) -> Reply {
+    let id = ctx
+        .path
+        .strip_prefix("/__mock/vps-keys/")
+        .unwrap_or_default();
+    match st.vps.iter().position(|r| r.key.id == id) {
+        Some(i) => {
+            st.vps.remove(i);
             Reply::empty(204)
         }
-        ("GET", "/__mock/faults") => Reply::json(200, &st.faults),
-        ("PUT", "/__mock/faults") => match serde_json::from_slice::<Faults>(&bytes) {
-            Ok(f) => {
-                st.set_faults(f);
-                Reply::json(200, &st.faults)
-            }
-            Err(e) => invalid(
-                &ctx,
-                "The faults document is invalid.",
-                vec![field("", "invalid_format", e.to_string())],
-            ),
-        },
-        ("POST", "/__mock/vps-keys") => match parse_name_key::<CreateVpsKey>(&bytes) {
-            Ok((body, pk)) => {
-                let account = st.default_account.clone();
-                let key = st.add_vps_key(&account, &body.name, &pk);
-                Reply::json(201, &key)
-            }
-            Err(errs) => invalid(&ctx, "The request body failed validation.", errs),
-        },
-        ("DELETE", p) if p.starts_with("/__mock/vps-keys/") => {
-            let id = &p["/__mock/vps-keys/".len()..];
-            match st.vps.iter().position(|r| r.key.id == id) {
-                Some(i) => {
-                    st.vps.remove(i);
-                    Reply::empty(204)
-                }
-                None => problem(
-                    &ctx,
-                    404,
-                    "not_found",
-                    "No SSH key with this id exists.",
-                    vec![],
-                ),
-            }
-        }
-        ("PUT", p) if hosting_account_path(p, "/can-add").is_some() => {
-            let id = hosting_account_path(p, "/can-add").unwrap_or_default();
-            match serde_json::from_slice::<ActionGate>(&bytes) {
-                Ok(gate) if st.set_can_add(id, gate.clone()) => Reply::json(200, &gate),
-                Ok(_) => no_hosting_account(&ctx),
-                Err(e) => invalid(
-                    &ctx,
-                    "The canAdd gate is invalid: send {\"allowed\": bool, \"reason\": ..., \"code\": ...}.",
-                    vec![field("", "invalid_format", e.to_string())],
-                ),
-            }
-        }
-        ("DELETE", p) if hosting_account_path(p, "").is_some() => {
-            let id = hosting_account_path(p, "").unwrap_or_default();
-            if st.remove_hosting_account(id) {
-                Reply::empty(204)
-            } else {
-                no_hosting_account(&ctx)
-            }
-        }
-        _ => problem(&ctx, 404, "not_found", "No such mock admin route.", vec![]),
-    };
-    drop(st);
-    into_response(reply, &request_id)
+        None => problem(
+            &ctx.err(),
+            404,
+            "not_found",
+            "No SSH key with this id exists.",
+            vec![],
+        ),
+    }
+}
+
+fn put_can_add(st: &mut State, ctx: &Ctx) -> Reply {
+    match serde_json::from_slice::<ActionGate>(ctx.body()) {
+        Ok(gate) if st.set_can_add(seg(ctx, 3), gate.clone()) => Reply::json(200, &gate),
+        Ok(_) => no_hosting_account(ctx),
+        Err(e) => invalid(
+            &ctx.err(),
+            "The canAdd gate is invalid: send {\"allowed\": bool, \"reason\": ..., \"code\": ...}.",
+            vec![field("", "invalid_format", e.to_string())],
+        ),
+    }
+}
+
+fn delete_hosting(st: &mut State, ctx: &Ctx) -> Reply {
+    if st.remove_hosting_account(seg(ctx, 3)) {
+        Reply::empty(204)
+    } else {
+        no_hosting_account(ctx)
+    }
 }

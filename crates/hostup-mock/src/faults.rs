@@ -2,10 +2,11 @@
 //! touch the world state (a broken reply that wraps the real one carries the request out first);
 //! the "drop the create reply" fault lives in the create handlers because it happens after commit.
 
+use super::clock::unix_secs;
 use super::reply::{problem, status_title, v1_error, ErrCtx, Reply};
-use super::state::{BrokenShape, ForcedError, State};
-use super::util::unix_secs;
-use hostup::api::models::{ResetVmKeysData, ResetVmKeysReply};
+use super::seed::{BrokenShape, ForcedError};
+use super::state::State;
+use super::wire::{ResetVmKeysData, ResetVmKeysReply};
 use serde_json::{json, Value};
 
 pub(crate) enum Injected {
@@ -64,17 +65,12 @@ fn rate_limit_headers(r: Reply, retry_after: u64) -> Reply {
         .with_header("x-ratelimit-reset", (unix_secs() + retry_after).to_string())
 }
 
-/// The reply for an injected fault, in the route's envelope (v1 or v2). `real` carries the
-/// request out and gives the route's own reply (see [`broken`]).
-pub(crate) fn reply(
-    inj: &Injected,
-    ctx: &ErrCtx<'_>,
-    v1: bool,
-    retry_after: u64,
-    real: impl FnOnce() -> Reply,
-) -> Reply {
-    match inj {
-        Injected::Broken(shape) => broken(*shape, ctx, real),
+/// The reply for an injected fault, in the route's envelope (v1 or v2); `None` for the one shape
+/// that alters the route's real reply instead ([`BrokenShape::HasMoreWithoutCursor`], see
+/// [`has_more_without_cursor`]).
+pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64) -> Option<Reply> {
+    Some(match inj {
+        Injected::Broken(shape) => return broken(*shape, ctx),
         Injected::RateLimited => {
             let msg = format!("Rate limit exceeded; retry after {retry_after} seconds.");
             let r = if v1 {
@@ -135,25 +131,26 @@ pub(crate) fn reply(
                 r
             }
         }
-    }
+    })
 }
 
-/// A 200 reply that breaks the contract as `shape` says. `real` carries the request out and gives
-/// the route's own reply, for the shapes that alter it; the others never call it.
-fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>, real: impl FnOnce() -> Reply) -> Reply {
-    match shape {
+/// A list page's body with `hasMore: true` and `nextCursor: null`; `None` if it is not a JSON
+/// object (the route's reply is then passed on unaltered).
+pub(crate) fn has_more_without_cursor(body: &[u8]) -> Option<Vec<u8>> {
+    let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    m.insert("hasMore".into(), Value::Bool(true));
+    m.insert("nextCursor".into(), Value::Null);
+    serde_json::to_vec(&m).ok()
+}
+
+/// A 200 reply that breaks the contract as `shape` says, carrying nothing out; `None` for the
+/// shape that alters the real reply.
+fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>) -> Option<Reply> {
+    Some(match shape {
         BrokenShape::EmptyObject => Reply::json(200, &json!({})),
-        BrokenShape::HasMoreWithoutCursor => {
-            let mut r = real();
-            if r.status == 200 {
-                if let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(&r.body) {
-                    m.insert("hasMore".into(), Value::Bool(true));
-                    m.insert("nextCursor".into(), Value::Null);
-                    r.body = serde_json::to_vec(&m).unwrap_or_else(|_| b"{}".to_vec());
-                }
-            }
-            r
-        }
+        BrokenShape::HasMoreWithoutCursor => return None,
         BrokenShape::SuccessFalse | BrokenShape::InnerSuccessFalse => {
             // /api/vm/{vmid}/reset-ssh-keys: the vmid as the client sent it.
             let vmid = ctx.path.split('/').nth(3).unwrap_or_default();
@@ -173,5 +170,5 @@ fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>, real: impl FnOnce() -> Reply) ->
                 },
             )
         }
-    }
+    })
 }

@@ -1,169 +1,175 @@
-//! The single entry point for every request: routing, body cap, latency, faults, dispatch,
-//! request logging and the "drop the connection" fault.
+//! Routing: one axum `Router` for the API and `/__mock/...`, with the request context (id,
+//! timestamp, body) set up around it and the API's middleware (`layers`) inside it.
+//!
+//! Handlers read path segments raw from the URI rather than through axum's `Path`: ids are
+//! compared as the client sent them (as before the Router), and a bad percent-escape must reach the
+//! route as a string, not become axum's plain-text 400. Likewise HEAD is not answered by the GET
+//! handler and a 405 carries no `Allow` header, as before axum.
 
 use super::admin;
-use super::faults;
+use super::clock::now_iso;
+use super::layers;
 use super::legacy;
-use super::reply::{into_response, problem, v1_error, ErrCtx, Reply};
+use super::reply::{into_response, problem, Ctx, Decided, OwnAllow, Reply};
 use super::shared::{Shared, MAX_BODY};
-use super::state::Profile;
-use super::state::{RecordedRequest, State};
-use super::util::now_iso;
+use super::state::State;
 use super::v1;
 use super::v2::{self, Req};
+use axum::body::Body;
 use axum::extract::{Request, State as AxState};
-use axum::response::Response;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post, MethodRouter};
 use axum::Router;
+use std::future::{ready, Ready};
 use std::sync::Arc;
-use std::time::Duration;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    // Routing is done by hand in `handle`, so that every failure (bad path, bad JSON, huge body)
-    // gets our own envelope instead of axum's plain-text rejections.
-    Router::new().fallback(handle).with_state(shared)
-}
-
-enum Route<'a> {
-    ListVps,
-    CreateVps,
-    RenameVps(&'a str),
-    DeleteVps(&'a str),
-    ListHosting(&'a str),
-    ImportHosting(&'a str),
-    DeleteHosting(&'a str, &'a str),
-    Reset(&'a str),
-    ListOlder,
-    AddOlder,
-    DeleteOlder,
-}
-
-enum Matched<'a> {
-    Found(&'static str, Route<'a>),
-    MethodNotAllowed(&'static str),
-    NotFound,
-}
-
-fn match_route<'a>(method: &str, path: &'a str) -> Matched<'a> {
-    use Matched::*;
-    let segs: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
-    let pick = |t: &'static str, r: Option<Route<'a>>| match r {
-        Some(r) => Found(t, r),
-        None => MethodNotAllowed(t),
+    let s = || shared.clone();
+    // Every served method goes through the published-profile gate, then fault injection; HEAD
+    // and methods a path does not serve get the 405 problem, unfaulted (the method fallback).
+    let served = |mr: MethodRouter<Arc<Shared>>| {
+        mr.route_layer(from_fn_with_state(s(), layers::faults))
+            .route_layer(from_fn_with_state(s(), layers::published_gate))
+            .fallback(method_not_allowed)
     };
-    match segs.as_slice() {
-        ["api", "v2", "ssh-keys"] => pick(
+    let listed = |mr: MethodRouter<Arc<Shared>>| served(mr).head(method_not_allowed);
+    let api = Router::new()
+        .route(
             "/api/v2/ssh-keys",
-            match method {
-                "GET" => Some(Route::ListVps),
-                "POST" => Some(Route::CreateVps),
-                _ => None,
-            },
-        ),
-        ["api", "v2", "ssh-keys", id] if !id.is_empty() => pick(
-            "/api/v2/ssh-keys/{id}",
-            match method {
-                "PATCH" => Some(Route::RenameVps(id)),
-                "DELETE" => Some(Route::DeleteVps(id)),
-                _ => None,
-            },
-        ),
-        ["api", "v2", "shared-hosting", a, "ssh-keys"] if !a.is_empty() => pick(
-            "/api/v2/shared-hosting/{accountId}/ssh-keys",
-            match method {
-                "GET" => Some(Route::ListHosting(a)),
-                "POST" => Some(Route::ImportHosting(a)),
-                _ => None,
-            },
-        ),
-        ["api", "v2", "shared-hosting", a, "ssh-keys", k] if !a.is_empty() && !k.is_empty() => {
-            pick(
-                "/api/v2/shared-hosting/{accountId}/ssh-keys/{keyId}",
-                (method == "DELETE").then_some(Route::DeleteHosting(a, k)),
-            )
-        }
-        ["api", "ssh-keys"] => pick(
+            listed(
+                get(op(|st, r, _| v2::list_vps(st, r))).post(op(|st, r, _| v2::create_vps(st, r))),
+            ),
+        )
+        .route(
+            "/api/v2/ssh-keys/:id",
+            served(
+                patch(op(|st, r, p| v2::rename_vps(st, r, seg(p, 4))))
+                    .delete(op(|st, r, p| v2::delete_vps(st, r, seg(p, 4)))),
+            ),
+        )
+        .route(
+            "/api/v2/shared-hosting/:accountId/ssh-keys",
+            listed(
+                get(op(|st, r, p| v2::list_hosting(st, r, seg(p, 4))))
+                    .post(op(|st, r, p| v2::import_hosting(st, r, seg(p, 4)))),
+            ),
+        )
+        .route(
+            "/api/v2/shared-hosting/:accountId/ssh-keys/:keyId",
+            served(delete(op(|st, r, p| {
+                v2::delete_hosting(st, r, seg(p, 4), seg(p, 6))
+            }))),
+        )
+        .route(
             "/api/ssh-keys",
-            match method {
-                "GET" => Some(Route::ListOlder),
-                "POST" => Some(Route::AddOlder),
-                "DELETE" => Some(Route::DeleteOlder),
-                _ => None,
-            },
-        ),
-        ["api", "vm", v, "reset-ssh-keys"] => pick(
-            "/api/vm/{vmid}/reset-ssh-keys",
-            (method == "POST").then_some(Route::Reset(v)),
-        ),
-        _ => NotFound,
+            listed(
+                get(op(|st, r, _| legacy::list(st, r)))
+                    .post(op(|st, r, _| legacy::add(st, r)))
+                    .delete(op(|st, r, _| legacy::delete(st, r))),
+            ),
+        )
+        .route(
+            "/api/vm/:vmid/reset-ssh-keys",
+            served(post(op(|st, r, p| v1::reset(st, r, seg(p, 3))))),
+        )
+        .fallback(not_found)
+        // Outermost last: the log sees every reply, then the delay, the body cap, and a route
+        // matched through an empty segment (no route).
+        .layer(from_fn(|req, next| {
+            layers::no_empty_segment(req, next, not_found)
+        }))
+        .layer(from_fn(layers::body_cap))
+        .layer(from_fn(layers::latency))
+        .layer(from_fn_with_state(s(), layers::record));
+    // Both as services inside `context`, so that it sees their replies last (after axum's
+    // method routing has added its `Allow` header).
+    Router::new()
+        .nest_service("/__mock", admin::router().with_state(s()))
+        .fallback_service(api.with_state(s()))
+        .layer(from_fn_with_state(s(), context))
+}
+
+/// Segment `i` of the raw path (`""` is segment 0).
+fn seg<'a>(segs: &[&'a str], i: usize) -> &'a str {
+    segs.get(i).copied().unwrap_or_default()
+}
+
+type Op = fn(&mut State, &Req<'_>, &[&str]) -> Reply;
+
+/// An axum handler for a route function: the world locked, the request as a [`Req`], the raw
+/// path segments. The reply is numbered under the same lock, so the request log keeps the order
+/// in which requests changed the world (see `State::record`).
+fn op(
+    f: Op,
+) -> impl Fn(AxState<Arc<Shared>>, Request) -> Ready<Response> + Clone + Send + Sync + 'static {
+    move |AxState(shared): AxState<Arc<Shared>>, req: Request| {
+        let Some(ctx) = Ctx::of(&req) else {
+            return ready(no_context());
+        };
+        let segs: Vec<&str> = ctx.path.split('/').collect();
+        let r = Req {
+            err: ctx.err(),
+            headers: req.headers(),
+            query: req.uri().query(),
+            body: ctx.body(),
+        };
+        let mut st = shared.lock();
+        let reply = f(&mut st, &r, &segs);
+        let order = st.next_order();
+        drop(st);
+        let mut resp = into_response(reply);
+        resp.extensions_mut().insert(Decided(order));
+        ready(resp)
     }
 }
 
-fn dispatch(st: &mut State, route: &Route<'_>, req: &Req<'_>) -> Reply {
-    match route {
-        Route::ListVps => v2::list_vps(st, req),
-        Route::CreateVps => v2::create_vps(st, req),
-        Route::RenameVps(id) => v2::rename_vps(st, req, id),
-        Route::DeleteVps(id) => v2::delete_vps(st, req, id),
-        Route::ListHosting(a) => v2::list_hosting(st, req, a),
-        Route::ImportHosting(a) => v2::import_hosting(st, req, a),
-        Route::DeleteHosting(a, k) => v2::delete_hosting(st, req, a, k),
-        Route::Reset(v) => v1::reset(st, req, v),
-        Route::ListOlder => legacy::list(st, req),
-        Route::AddOlder => legacy::add(st, req),
-        Route::DeleteOlder => legacy::delete(st, req),
-    }
+fn no_context() -> Response {
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "no request context",
+    )
+        .into_response()
 }
 
-/// In the published profile, the inferred operations are answered the way a web server answers
-/// a route it does not have: 404 (or 405 where the path exists for other methods), no JSON.
-fn absent_in_published(route: &Route<'_>) -> Option<Reply> {
-    let page = |status: u16, title: &str| Reply {
-        status,
-        content_type: Some("text/html; charset=utf-8"),
-        body: format!("<html><body><h1>{status} {title}</h1></body></html>").into_bytes(),
-        headers: vec![],
-        drop_after: false,
+/// Any path no route has: the v2 404 problem.
+pub(crate) async fn not_found(req: Request) -> Response {
+    let Some(ctx) = Ctx::of(&req) else {
+        return no_context();
     };
-    match route {
-        Route::CreateVps | Route::DeleteVps(_) => Some(page(404, "Not Found")),
-        Route::DeleteHosting(..) => {
-            Some(page(405, "Method Not Allowed").with_header("Allow", "GET, POST"))
-        }
-        _ => None,
-    }
+    into_response(problem(
+        &ctx.err(),
+        404,
+        "not_found",
+        "No such API route.",
+        vec![],
+    ))
 }
 
-fn recorded_headers(h: &axum::http::HeaderMap) -> Vec<(String, String)> {
-    h.iter()
-        .map(|(k, v)| {
-            let name = k.as_str().to_ascii_lowercase();
-            let value = if name == "authorization" || name == "x-api-key" {
-                "<redacted>".to_string()
-            } else {
-                String::from_utf8_lossy(v.as_bytes()).into_owned()
-            };
-            (name, value)
-        })
-        .collect()
+/// A path that exists for other methods: the v2 405 problem (no `Allow` header, as ever).
+async fn method_not_allowed(req: Request) -> Response {
+    let Some(ctx) = Ctx::of(&req) else {
+        return no_context();
+    };
+    let detail = format!("{} is not supported on this route.", req.method());
+    into_response(problem(
+        &ctx.err(),
+        405,
+        "method_not_allowed",
+        &detail,
+        vec![],
+    ))
 }
 
-async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response {
+/// Around everything: the request id (a UUID on the v1 routes), the timestamp, the body read up
+/// to [`MAX_BODY`]; on the way out `X-Request-Id`, and no `Allow` header but the mock's own.
+async fn context(AxState(shared): AxState<Arc<Shared>>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    if path == "/__mock" || path.starts_with("/__mock/") {
-        return admin::handle(&shared, &parts, body).await;
-    }
-    let method = parts.method.as_str().to_string();
-    let query = parts.uri.query().map(str::to_string);
-    let matched = match_route(&method, &path);
-    let template = match &matched {
-        Matched::Found(t, _) | Matched::MethodNotAllowed(t) => t.to_string(),
-        Matched::NotFound => path.clone(),
-    };
-    let route_key = format!("{method} {template}");
     let is_api = path == "/api" || path.starts_with("/api/");
     let is_v1 = path.starts_with("/api/vm/") || path == "/api/ssh-keys";
-    let (request_id, latency) = {
+    let (request_id, latency_ms) = {
         let mut st = shared.lock();
         let id = if is_v1 {
             st.new_uuid()
@@ -172,90 +178,23 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
         };
         (id, st.faults.latency_ms)
     };
-    let timestamp = now_iso();
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await;
-    if is_api && latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    let ctx = Arc::new(Ctx {
+        path,
+        request_id,
+        timestamp: now_iso(),
+        is_api,
+        is_v1,
+        latency_ms,
+        body: axum::body::to_bytes(body, MAX_BODY).await.ok(),
+    });
+    let mut req = Request::from_parts(parts, Body::empty());
+    req.extensions_mut().insert(ctx.clone());
+    let mut resp = next.run(req).await;
+    if resp.extensions().get::<OwnAllow>().is_none() {
+        resp.headers_mut().remove(header::ALLOW);
     }
-    let ctx = ErrCtx {
-        path: &path,
-        request_id: &request_id,
-        timestamp: &timestamp,
-    };
-    let body_bytes: &[u8] = bytes.as_deref().unwrap_or(&[]);
-    let reply = {
-        let mut st = shared.lock();
-        let mut fault = None;
-        let absent = match &matched {
-            Matched::Found(_, route) if st.profile == Profile::Published => {
-                absent_in_published(route)
-            }
-            _ => None,
-        };
-        let reply = if bytes.is_err() {
-            let msg = "The request body exceeds 64 KiB.";
-            if is_v1 {
-                v1_error(&ctx, 413, "PAYLOAD_TOO_LARGE", msg)
-            } else {
-                problem(&ctx, 413, "payload_too_large", msg, vec![])
-            }
-        } else {
-            match &matched {
-                Matched::NotFound => problem(&ctx, 404, "not_found", "No such API route.", vec![]),
-                Matched::MethodNotAllowed(_) => problem(
-                    &ctx,
-                    405,
-                    "method_not_allowed",
-                    &format!("{method} is not supported on this route."),
-                    vec![],
-                ),
-                Matched::Found(_, _) if absent.is_some() => absent.expect("checked"),
-                Matched::Found(_, route) => {
-                    let req = Req {
-                        err: ErrCtx {
-                            path: &path,
-                            request_id: &request_id,
-                            timestamp: &timestamp,
-                        },
-                        headers: &parts.headers,
-                        query: query.as_deref(),
-                        body: body_bytes,
-                    };
-                    match faults::decide(&mut st, &route_key) {
-                        Some(inj) => {
-                            fault = Some(inj.tag());
-                            let retry = st.faults.retry_after_secs;
-                            let real = || dispatch(&mut st, route, &req);
-                            faults::reply(&inj, &ctx, is_v1, retry, real)
-                        }
-                        None => dispatch(&mut st, route, &req),
-                    }
-                }
-            }
-        };
-        if reply.drop_after {
-            fault = Some("drop");
-        }
-        if is_api {
-            st.requests.push(RecordedRequest {
-                method: method.clone(),
-                route: template,
-                path: path.clone(),
-                query: query.clone(),
-                status: reply.status,
-                headers: recorded_headers(&parts.headers),
-                body: String::from_utf8_lossy(body_bytes).into_owned(),
-                fault: fault.map(str::to_string),
-                request_id: request_id.clone(),
-            });
-        }
-        reply
-    };
-    if reply.drop_after {
-        // The create is committed and logged. Unwinding out of the handler aborts only this
-        // connection's task (tokio catches it; `resume_unwind` skips the panic hook, so nothing is
-        // printed), so the client sees the connection close with no response at all.
-        std::panic::resume_unwind(Box::new("hostup-mock: dropped create reply"));
+    if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
+        resp.headers_mut().insert("x-request-id", v);
     }
-    into_response(reply, &request_id)
+    resp
 }

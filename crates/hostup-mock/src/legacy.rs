@@ -2,11 +2,11 @@
 //! envelopes, numeric ids and MD5 fingerprints, over the same key store as the v2 routes (every
 //! key has its `ssh_…` id and a numeric id). Served in every profile.
 
+use super::clock::unix_secs;
 use super::reply::{v1_error, Reply};
 use super::state::{State, VpsRec};
-use super::util::unix_secs;
 use super::v2::Req;
-use hostup::api::models::{
+use super::wire::{
     LegacyAddKey, LegacyAddResult, LegacyAdded, LegacyDeleteKey, LegacyDeleted, LegacyKey,
     LegacyKeyList, V1Envelope, MAX_NAME_LEN,
 };

@@ -1,35 +1,45 @@
 //! Mock HostUp API server: an in-memory implementation of the operations described in
-//! `docs/guides/hostup-api.md` (profiles `complete` and `published`), with fault injection, a request log and admin endpoints. It
-//! speaks the provider's wire models (`hostup::api::models`) and parses keys with the provider's
-//! `hostup::ssh_key`, so the two cannot drift apart.
+//! `docs/guides/hostup-api.md` (profiles `complete` and `published`), with fault injection, a
+//! request log and admin endpoints. Its JSON is built from its own types ([`wire`]), written from
+//! HostUp's API description rather than shared with the provider's client, so that a field the
+//! client misnames fails the tests instead of being echoed back; only the key parser
+//! (`hostup::ssh_key`) is the provider's, so both compute the same fingerprints.
 //!
 //! Used in-process by the provider's acceptance tests and by `hostup-bench`
 //! ([`MockServer::start`]), and as the `hostup-mock` binary ([`serve_forever`]). It only ever
 //! listens on loopback.
 //!
-//! Modules, each using only those after it: `http` (routing, faults, request log, dispatch) →
-//! `admin` (`/__mock/...`), `v1` (VM key reset), `v2` (`vps`, `hosting`), `faults` → `reply`
-//! (envelopes, HTTP responses), `shared` (the locked world, body cap), `state` (seed and world),
-//! `util`. [`fixtures`] holds the default world's token and ids and the synthetic test keys.
+//! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
+//! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, published-profile gate,
+//! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`),
+//! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
+//! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],
+//! `clock`, `util`.
+//! [`fixtures`] holds the default world's token and ids and the synthetic test keys.
 
 mod admin;
+mod clock;
 mod faults;
 pub mod fixtures;
 mod http;
+mod layers;
 mod legacy;
 mod reply;
+mod seed;
 mod shared;
 mod state;
 mod util;
 mod v1;
 mod v2;
+pub mod wire;
 
-pub use state::{
-    BrokenReply, BrokenShape, Faults, ForcedError, Profile, RecordedRequest, RecordedReset, Seed,
-    SeedHostingAccount, SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
+pub use seed::{
+    BrokenReply, BrokenShape, Faults, ForcedError, Profile, Seed, SeedHostingAccount,
+    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
 };
+pub use state::{RecordedRequest, RecordedReset};
+pub use wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 
-use hostup::api::models::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
 use hostup::ssh_key::PublicKey;
 use shared::Shared;
 use std::net::SocketAddr;
@@ -180,7 +190,7 @@ impl MockServer {
     }
 
     pub fn clear_requests(&self) {
-        self.shared.lock().requests.clear();
+        self.shared.lock().clear_requests();
     }
 
     /// Replace the fault configuration (also resets the PRNG and the pending counters).

@@ -1,11 +1,14 @@
-//! Response building: the v2 problem+json envelope, the v1 error envelope and JSON bodies, and
-//! turning a [`Reply`] into the HTTP response.
+//! Response building: the request's context, the v2 problem+json envelope, the v1 error envelope
+//! and JSON bodies, and turning a [`Reply`] into the HTTP response (with the marks the layers
+//! read).
 
-use axum::body::Body;
+use super::wire::{FieldError, Problem, V1Error};
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use hostup::api::models::{FieldError, Problem, V1Error};
 use serde::Serialize;
+use std::sync::Arc;
 
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 pub(crate) const JSON: &str = "application/json";
@@ -78,6 +81,58 @@ pub(crate) fn status_title(status: u16) -> &'static str {
     }
 }
 
+// Marks on a response, read by the layers around the handler (`layers`, `http::context`).
+
+/// The reply carries its own `Allow` header (the published profile's 405), which must not be
+/// stripped with the one axum's method routing adds.
+#[derive(Clone, Copy)]
+pub(crate) struct OwnAllow;
+
+/// The create is committed: log the request, then close the connection unanswered.
+#[derive(Clone, Copy)]
+pub(crate) struct DropConnection;
+
+/// The reply was decided by a route handler as the n-th change to the world.
+#[derive(Clone, Copy)]
+pub(crate) struct Decided(pub u64);
+
+/// An injected fault, for the request log (`429`, `5xx`, `forced`, `broken`).
+#[derive(Clone, Copy)]
+pub(crate) struct FaultTag(pub &'static str);
+
+/// What every handler and layer knows about the request, set up before routing.
+pub(crate) struct Ctx {
+    pub path: String,
+    pub request_id: String,
+    pub timestamp: String,
+    /// Under `/api`: logged and delayed by `latencyMs`.
+    pub is_api: bool,
+    /// The v1 routes (VM reset, older `/api/ssh-keys`): UUID request ids, v1 error envelope.
+    pub is_v1: bool,
+    pub latency_ms: u64,
+    /// `None` when the body is over the cap (`shared::MAX_BODY`).
+    pub body: Option<Bytes>,
+}
+
+impl Ctx {
+    pub fn err(&self) -> ErrCtx<'_> {
+        ErrCtx {
+            path: &self.path,
+            request_id: &self.request_id,
+            timestamp: &self.timestamp,
+        }
+    }
+
+    pub fn body(&self) -> &[u8] {
+        self.body.as_deref().unwrap_or(&[])
+    }
+
+    /// The context the `context` layer put on `req`.
+    pub fn of(req: &Request) -> Option<Arc<Ctx>> {
+        req.extensions().get::<Arc<Ctx>>().cloned()
+    }
+}
+
 /// What identifies the request in an error body.
 pub(crate) struct ErrCtx<'a> {
     pub path: &'a str,
@@ -108,7 +163,6 @@ pub(crate) fn problem(
         request_id: Some(ctx.request_id.to_string()),
         timestamp: Some(ctx.timestamp.to_string()),
         errors,
-        extensions: None,
     };
     let mut r = Reply::json(status, &p);
     r.content_type = Some(PROBLEM_JSON);
@@ -140,8 +194,9 @@ pub(crate) fn v1_error(ctx: &ErrCtx<'_>, status: u16, code: &str, message: &str)
     Reply::json(status, &e)
 }
 
-/// The HTTP response for `r`, carrying `X-Request-Id: request_id`.
-pub(crate) fn into_response(r: Reply, request_id: &str) -> Response {
+/// The HTTP response for `r`. `X-Request-Id` is set around the router (`http::context`); a
+/// committed-but-dropped reply is marked for the request log, which then drops the connection.
+pub(crate) fn into_response(r: Reply) -> Response {
     let mut resp = Response::new(Body::from(r.body));
     *resp.status_mut() =
         StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -149,16 +204,21 @@ pub(crate) fn into_response(r: Reply, request_id: &str) -> Response {
     if let Some(ct) = r.content_type {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     }
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-request-id", v);
-    }
+    let mut own_allow = false;
     for (k, v) in r.headers {
         if let (Ok(n), Ok(v)) = (
             HeaderName::from_bytes(k.as_bytes()),
             HeaderValue::from_str(&v),
         ) {
+            own_allow |= n == header::ALLOW;
             h.insert(n, v);
         }
+    }
+    if own_allow {
+        resp.extensions_mut().insert(OwnAllow);
+    }
+    if r.drop_after {
+        resp.extensions_mut().insert(DropConnection);
     }
     resp
 }

@@ -1,8 +1,6 @@
 //! Small std-only helpers: a deterministic PRNG, id generation and query-string parsing. Each is a
 //! few lines, and the PRNG must replay exactly the same faults for a given `Faults.seed`, so no
-//! crate is pulled in for them. Clock formatting is the provider's (`hostup::timefmt`).
-
-pub use hostup::timefmt::{now_iso, unix_secs};
+//! crate is pulled in for them. The clock is in `clock`.
 
 /// splitmix64 step: a good 64-bit mixer, used both as the PRNG and as a keyed hash.
 pub fn mix64(mut z: u64) -> u64 {

@@ -3,7 +3,7 @@
 use super::reply::{v1_error, Reply};
 use super::state::{RecordedReset, State};
 use super::v2::Req;
-use hostup::api::models::{ResetVmKeys, ResetVmKeysData, ResetVmKeysReply};
+use super::wire::{ResetVmKeys, ResetVmKeysData, ResetVmKeysReply};
 use serde_json::Value;
 
 const RESET_MESSAGE: &str =

@@ -3,7 +3,7 @@
 use super::{authorize, blocked, duplicate, parse_name_key, Req, BODY_INVALID};
 use crate::reply::{invalid, problem, Reply};
 use crate::state::{hosting_key, State};
-use hostup::api::models::{HostingActions, HostingKeyList, ImportHostingKey, ImportedHostingKey};
+use crate::wire::{HostingActions, HostingKeyList, ImportedHostingKey, NameAndKey};
 
 /// Find the caller's hosting account: index, or the 404/403 reply.
 fn find_hosting(st: &State, req: &Req<'_>, account: &str, id: &str) -> Result<usize, Reply> {
@@ -59,7 +59,7 @@ pub(crate) fn import_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply
         Ok(i) => i,
         Err(r) => return r,
     };
-    let (body, pk) = match parse_name_key::<ImportHostingKey>(req.body) {
+    let (body, pk) = match parse_name_key::<NameAndKey>(req.body) {
         Ok(v) => v,
         Err(errs) => return invalid(&req.err, BODY_INVALID, errs),
     };

@@ -10,8 +10,8 @@ pub(crate) use vps::{create_vps, delete_vps, list_vps, rename_vps};
 
 use super::reply::{field, problem, ErrCtx, Reply};
 use super::state::State;
+use super::wire::{ActionGate, FieldError, MAX_NAME_LEN};
 use axum::http::HeaderMap;
-use hostup::api::models::{ActionGate, FieldError, MAX_NAME_LEN};
 use hostup::ssh_key::{KeyError, PublicKey};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};

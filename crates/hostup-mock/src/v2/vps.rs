@@ -6,9 +6,9 @@ use super::{
 use crate::reply::{field, invalid, problem, Reply};
 use crate::state::State;
 use crate::util::{fnv1a, mix64, parse_query};
+use crate::wire::{ActionGate, FieldError, NameAndKey, Rename, VpsKeyPage};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hostup::api::models::{ActionGate, CreateVpsKey, FieldError, RenameVpsKey, VpsKeyPage};
 use serde_json::Value;
 
 fn cursor_check(st: &State, account: &str, seq: u64) -> u64 {
@@ -110,7 +110,7 @@ pub(crate) fn create_vps(st: &mut State, req: &Req<'_>) -> Reply {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let (body, pk) = match parse_name_key::<CreateVpsKey>(req.body) {
+    let (body, pk) = match parse_name_key::<NameAndKey>(req.body) {
         Ok(v) => v,
         Err(errs) => return invalid(&req.err, BODY_INVALID, errs),
     };
@@ -167,7 +167,7 @@ pub(crate) fn rename_vps(st: &mut State, req: &Req<'_>, id: &str) -> Reply {
         let mut errs = vec![];
         check_name(&m, &mut errs);
         if errs.is_empty() {
-            serde_json::from_value::<RenameVpsKey>(Value::Object(m))
+            serde_json::from_value::<Rename>(Value::Object(m))
                 .map_err(|e| vec![field("", "invalid_format", e.to_string())])
         } else {
             Err(errs)

@@ -1,8 +1,8 @@
 //! The request log and counts, the `/__mock/...` admin endpoints, and out-of-band changes.
 
 use crate::common::*;
-use hostup::api::models::{ActionGate, VpsKeyPage, VpsSshKey};
 use hostup_mock::fixtures::TOKEN;
+use hostup_mock::wire::{ActionGate, VpsKeyPage, VpsSshKey};
 use hostup_mock::{MockServer, Seed};
 use reqwest::Method;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! missing scope or another account's resource, 404 for an unknown one.
 
 use crate::common::*;
-use hostup::api::models::VpsKeyPage;
+use hostup_mock::wire::VpsKeyPage;
 use hostup_mock::{MockServer, Seed};
 use serde_json::json;
 

@@ -1,8 +1,8 @@
 //! What the HTTP tests share: keys, seeds, and one-line requests whose replies are checked for an
 //! `X-Request-Id` and kept whole (status, headers, body) for the assertions.
 
-use hostup::api::models::{Problem, V1Error, VpsKeyPage};
 use hostup_mock::fixtures::{test_key, HOSTING_ACCOUNT_ID, TOKEN};
+use hostup_mock::wire::{Problem, V1Error, VpsKeyPage};
 use hostup_mock::{MockServer, Seed, SeedHostingAccount, SeedToken, SeedVm, SeedVpsKey};
 use reqwest::{Client, Method, StatusCode};
 use serde::de::DeserializeOwned;

@@ -1,7 +1,7 @@
 //! `/api/v2/shared-hosting/{accountId}/ssh-keys`: list, import, duplicates, the canAdd gate, delete.
 
 use crate::common::*;
-use hostup::api::models::{ActionGate, HostingKeyList, ImportedHostingKey};
+use hostup_mock::wire::{ActionGate, HostingKeyList, ImportedHostingKey};
 use hostup_mock::MockServer;
 use serde_json::json;
 

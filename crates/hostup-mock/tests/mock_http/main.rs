@@ -5,6 +5,7 @@ mod common;
 
 mod admin;
 mod auth;
+mod contract;
 mod faults;
 mod hosting;
 mod profiles;

@@ -2,9 +2,9 @@
 //! inferred v2 VPS add/delete and the hosting remove.
 
 use crate::common::*;
-use hostup::api::models::{LegacyAdded, LegacyKeyList, V1Envelope};
 use hostup::ssh_key::PublicKey;
 use hostup_mock::fixtures::{HOSTING_ACCOUNT_ID, TOKEN};
+use hostup_mock::wire::{LegacyAdded, LegacyKeyList, V1Envelope};
 use hostup_mock::{MockServer, Profile, Seed};
 use reqwest::Method;
 use serde_json::json;

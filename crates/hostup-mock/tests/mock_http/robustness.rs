@@ -118,3 +118,59 @@ fn binary_prints_listening_line_and_serves() {
     assert_eq!(written, url);
     assert!(alive);
 }
+
+/// What axum's routing would do differently by itself, answered as the mock always has: HEAD is
+/// not GET, a 405 carries no `Allow` (but the published profile's web-server 405 does), a route
+/// matched only through an empty segment is no route, and `/__mock/` is the admin's 404.
+#[tokio::test]
+async fn routing_edges_answer_as_before() {
+    let srv = MockServer::start(Seed::default());
+    let r = send(
+        &srv,
+        Method::HEAD,
+        "/api/v2/ssh-keys",
+        Auth::Bearer(TOKEN),
+        Body::None,
+    )
+    .await;
+    assert_eq!(r.status, 405);
+    let r = send(
+        &srv,
+        Method::OPTIONS,
+        "/api/ssh-keys",
+        Auth::None,
+        Body::None,
+    )
+    .await;
+    assert_eq!(r.status, 405);
+    assert!(r.headers.get("allow").is_none());
+    assert_eq!(r.problem().code.as_deref(), Some("method_not_allowed"));
+    let r = get(&srv, "/api/v2/shared-hosting//ssh-keys").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.problem().detail.as_deref(), Some("No such API route."));
+    assert_eq!(srv.requests()[2].route, "/api/v2/shared-hosting//ssh-keys");
+    // The reset takes any vmid segment; its own check refuses an empty one.
+    let r = reset(&srv, "", Some(TOKEN), json!({"keyIds": ["1"]})).await;
+    assert_eq!(r.v1_error().code.as_deref(), Some("VALIDATION_ERROR"));
+    for path in ["/__mock", "/__mock/", "/__mock/nope"] {
+        let r = admin(&srv, Method::GET, path, Body::None).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(
+            r.problem().detail.as_deref(),
+            Some("No such mock admin route.")
+        );
+    }
+    let r = admin(&srv, Method::PUT, "/__mock/state", Body::None).await;
+    assert_eq!((r.status.as_u16(), r.headers.get("allow")), (404, None));
+
+    let srv = MockServer::start(Seed {
+        profile: hostup_mock::Profile::Published,
+        ..Seed::default()
+    });
+    let r = delete(
+        &srv,
+        &format!("/api/v2/shared-hosting/{ACCT}/ssh-keys/ssh_x"),
+    )
+    .await;
+    assert_eq!((r.status.as_u16(), r.header("allow")), (405, "GET, POST"));
+}

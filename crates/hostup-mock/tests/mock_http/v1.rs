@@ -1,8 +1,8 @@
 //! The v1 VM SSH key reset: `X-API-Key` only, the v1 error envelope, string ids in the reply.
 
 use crate::common::*;
-use hostup::api::models::{ResetVmKeysReply, V1Error};
 use hostup_mock::fixtures::TOKEN;
+use hostup_mock::wire::{ResetVmKeysReply, V1Error};
 use hostup_mock::{MockServer, Seed};
 use reqwest::Method;
 use serde_json::json;

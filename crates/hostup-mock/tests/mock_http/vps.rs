@@ -3,8 +3,8 @@
 use crate::common::*;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use hostup::api::models::{ActionGate, VpsKeyPage, VpsSshKey, MAX_NAME_LEN};
 use hostup_mock::fixtures::TOKEN;
+use hostup_mock::wire::{ActionGate, VpsKeyPage, VpsSshKey, MAX_NAME_LEN};
 use hostup_mock::{MockServer, Seed, SeedVpsKey};
 use reqwest::Method;
 use serde_json::json;

@@ -1,0 +1,243 @@
+//! The API's middleware, outermost first: the request log (and the "drop the connection" fault),
+//! the added latency, the body cap, then per served route the published-profile gate and fault
+//! injection. As layers, so each handler is only the operation itself; the order is the one the
+//! mock has always applied (a 413 is never faulted, an absent route never reaches a fault).
+
+use super::faults::{self, Injected};
+use super::reply::{
+    into_response, problem, v1_error, Ctx, Decided, DropConnection, FaultTag, Reply,
+};
+use super::seed::{BrokenShape, Profile};
+use super::shared::Shared;
+use super::state::RecordedRequest;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State as AxState};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The route template of the request, `{name}` style (`/api/v2/ssh-keys/{id}`); the raw path where
+/// no route matched, or only with an empty segment for a parameter (see [`no_empty_segment`]).
+fn template(req: &Request, ctx: &Ctx) -> String {
+    match req.extensions().get::<MatchedPath>() {
+        Some(m) if !empty_segment(m, ctx) => m
+            .as_str()
+            .split('/')
+            .map(|s| match s.strip_prefix(':') {
+                Some(name) => format!("{{{name}}}"),
+                None => s.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/"),
+        _ => ctx.path.clone(),
+    }
+}
+
+/// A parameter of the matched route is an empty segment of the path (axum matches
+/// `/api/v2/shared-hosting//ssh-keys` to `/:accountId/`). The reset's `vmid` may be empty: that
+/// route has always taken any segment there and answers a bad one with its own 400.
+fn empty_segment(m: &MatchedPath, ctx: &Ctx) -> bool {
+    // From the end: under `/__mock` the template may lack the prefix.
+    m.as_str()
+        .rsplit('/')
+        .zip(ctx.path.rsplit('/'))
+        .any(|(t, s)| t.starts_with(':') && t != ":vmid" && s.is_empty())
+}
+
+/// A route matched only through an empty segment is no route: answered by `fallback` (the API's
+/// or the admin 404), unlogged by route, unfaulted, as a path no route has.
+pub(crate) async fn no_empty_segment<F, Fut>(req: Request, next: Next, fallback: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    let empty = match (req.extensions().get::<MatchedPath>(), Ctx::of(&req)) {
+        (Some(m), Some(ctx)) => empty_segment(m, &ctx),
+        _ => false,
+    };
+    if empty {
+        fallback(req).await
+    } else {
+        next.run(req).await
+    }
+}
+
+/// "METHOD /template", the key of forced errors, broken replies and `MockServer::count`.
+fn route_key(req: &Request, ctx: &Ctx) -> String {
+    format!("{} {}", req.method(), template(req, ctx))
+}
+
+fn recorded_headers(h: &HeaderMap) -> Vec<(String, String)> {
+    h.iter()
+        .map(|(k, v)| {
+            let name = k.as_str().to_ascii_lowercase();
+            let value = if name == "authorization" || name == "x-api-key" {
+                "<redacted>".to_string()
+            } else {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// Log every `/api` request with the status it got and the fault it was dealt; then, for a create
+/// whose reply is to be dropped, unwind out of the connection's task so the client sees the
+/// connection close with no response (tokio catches it; `resume_unwind` skips the panic hook, so
+/// nothing is printed). The create is committed and logged by then.
+pub(crate) async fn record(
+    AxState(shared): AxState<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(ctx) = Ctx::of(&req).filter(|c| c.is_api) else {
+        return next.run(req).await;
+    };
+    let method = req.method().to_string();
+    let route = template(&req, &ctx);
+    let query = req.uri().query().map(str::to_string);
+    let headers = recorded_headers(req.headers());
+    let resp = next.run(req).await;
+    let dropped = resp.extensions().get::<DropConnection>().is_some();
+    let fault = match resp.extensions().get::<FaultTag>() {
+        _ if dropped => Some("drop"),
+        Some(t) => Some(t.0),
+        None => None,
+    };
+    let entry = RecordedRequest {
+        method,
+        route,
+        path: ctx.path.clone(),
+        query,
+        status: resp.status().as_u16(),
+        headers,
+        body: String::from_utf8_lossy(ctx.body()).into_owned(),
+        fault: fault.map(str::to_string),
+        request_id: ctx.request_id.clone(),
+    };
+    let order = resp.extensions().get::<Decided>().map(|d| d.0);
+    shared.lock().record(order, entry);
+    if dropped {
+        std::panic::resume_unwind(Box::new("hostup-mock: dropped create reply"));
+    }
+    resp
+}
+
+/// `latencyMs` before every `/api` reply (as configured when the request arrived).
+pub(crate) async fn latency(req: Request, next: Next) -> Response {
+    if let Some(ms) = Ctx::of(&req).filter(|c| c.is_api).map(|c| c.latency_ms) {
+        if ms > 0 {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+    }
+    next.run(req).await
+}
+
+/// 413 for a body over the cap, in the route's envelope, on every path.
+pub(crate) async fn body_cap(req: Request, next: Next) -> Response {
+    match Ctx::of(&req) {
+        Some(ctx) if ctx.body.is_none() => {
+            let msg = "The request body exceeds 64 KiB.";
+            into_response(if ctx.is_v1 {
+                v1_error(&ctx.err(), 413, "PAYLOAD_TOO_LARGE", msg)
+            } else {
+                problem(&ctx.err(), 413, "payload_too_large", msg, vec![])
+            })
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// The operations CONTRACT.md infers and HostUp's reference does not publish, and how the
+/// `published` profile answers them: as a web server answers a route it does not have (404, or 405
+/// where the path exists for other methods), with no JSON.
+const INFERRED: &[(&str, &str, u16)] = &[
+    ("POST", "/api/v2/ssh-keys", 404),
+    ("DELETE", "/api/v2/ssh-keys/{id}", 404),
+    (
+        "DELETE",
+        "/api/v2/shared-hosting/{accountId}/ssh-keys/{keyId}",
+        405,
+    ),
+];
+
+fn absent_page(status: u16) -> Reply {
+    let title = if status == 405 {
+        "Method Not Allowed"
+    } else {
+        "Not Found"
+    };
+    let page = Reply {
+        status,
+        content_type: Some("text/html; charset=utf-8"),
+        body: format!("<html><body><h1>{status} {title}</h1></body></html>").into_bytes(),
+        headers: vec![],
+        drop_after: false,
+    };
+    if status == 405 {
+        page.with_header("Allow", "GET, POST")
+    } else {
+        page
+    }
+}
+
+/// In the `published` profile, the inferred operations are absent.
+pub(crate) async fn published_gate(
+    AxState(shared): AxState<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if shared.lock().profile == Profile::Published {
+        if let Some(ctx) = Ctx::of(&req) {
+            let (method, route) = (req.method().as_str(), template(&req, &ctx));
+            if let Some(&(_, _, status)) = INFERRED
+                .iter()
+                .find(|(m, r, _)| *m == method && *r == route)
+            {
+                return into_response(absent_page(status));
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Forced errors, broken replies and random 429/5xx (see `faults::decide`), tagged for the log.
+pub(crate) async fn faults(
+    AxState(shared): AxState<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(ctx) = Ctx::of(&req) else {
+        return next.run(req).await;
+    };
+    let key = route_key(&req, &ctx);
+    let (injected, retry_after) = {
+        let mut st = shared.lock();
+        (faults::decide(&mut st, &key), st.faults.retry_after_secs)
+    };
+    let Some(inj) = injected else {
+        return next.run(req).await;
+    };
+    let mut resp = match faults::reply(&inj, &ctx.err(), ctx.is_v1, retry_after) {
+        Some(r) => into_response(r),
+        None => {
+            debug_assert!(matches!(
+                inj,
+                Injected::Broken(BrokenShape::HasMoreWithoutCursor)
+            ));
+            // The request is carried out; its 200 page then claims more with no cursor.
+            let (parts, body) = next.run(req).await.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let altered = (parts.status == 200)
+                .then(|| faults::has_more_without_cursor(&bytes))
+                .flatten();
+            Response::from_parts(parts, Body::from(altered.unwrap_or_else(|| bytes.to_vec())))
+        }
+    };
+    resp.extensions_mut().insert(FaultTag(inj.tag()));
+    resp
+}
