@@ -1,4 +1,4 @@
-//! Clock formatting: ISO 8601 UTC timestamps. The calendar arithmetic is the `time` crate's
+//! Clock formatting: the ISO 8601 UTC timestamps of log lines. The calendar arithmetic is the `time` crate's
 //! (already in the tree through rcgen and tf-provider).
 
 use time::OffsetDateTime;
@@ -8,16 +8,6 @@ use time::OffsetDateTime;
 pub fn now_iso_micros() -> String {
     let t = OffsetDateTime::now_utc();
     format!("{}{:06}Z", seconds(t), t.microsecond())
-}
-
-/// Current time with milliseconds, e.g. `2026-04-27T12:34:56.000Z`.
-pub fn now_iso() -> String {
-    let t = OffsetDateTime::now_utc();
-    format!("{}{:03}Z", seconds(t), t.millisecond())
-}
-
-pub fn unix_secs() -> u64 {
-    OffsetDateTime::now_utc().unix_timestamp().max(0) as u64
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.`, the part every form shares.
@@ -48,6 +38,5 @@ mod tests {
             "{micros}"
         );
         assert!(micros.ends_with('Z'));
-        assert_eq!(now_iso().len(), "2026-04-27T12:34:56.000Z".len());
     }
 }

@@ -1,7 +1,9 @@
 //! Wire models for every HostUp operation the provider uses (described in docs/guides/hostup-api.md).
 //!
-//! Shared by the client and the mock server, so both speak exactly one shape. Optional and
-//! nullable fields default, so a reply with a field missing is not a decoding failure.
+//! The client's side only: the mock builds its replies from its own types, so a wrong field name
+//! here cannot be hidden by a mock that agrees with it (the mock's contract tests hold its
+//! replies against HostUp's documented shapes). Optional and nullable fields default, so a reply
+//! with a field missing is not a decoding failure.
 
 use crate::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
@@ -24,16 +26,6 @@ pub struct ActionGate {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-}
-
-impl ActionGate {
-    pub fn allow() -> Self {
-        ActionGate {
-            allowed: true,
-            reason: None,
-            code: None,
-        }
-    }
 }
 
 /// Why an action is blocked, as one phrase with HostUp's reason and code.
@@ -298,38 +290,6 @@ pub struct FieldError {
     pub pointer: String,
     pub detail: String,
     pub code: String,
-}
-
-/// RFC 7807 problem document (v2 errors).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub type_uri: Option<String>,
-    pub title: Option<String>,
-    pub status: Option<u16>,
-    pub detail: Option<String>,
-    pub code: Option<String>,
-    pub instance: Option<String>,
-    pub request_id: Option<String>,
-    pub timestamp: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<serde_json::Value>,
-}
-
-/// v1 error envelope (the VM reset).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[serde(default)]
-pub struct V1Error {
-    pub code: Option<String>,
-    pub error: Option<String>,
-    pub message: Option<String>,
-    pub request_id: Option<String>,
-    pub timestamp: Option<String>,
 }
 
 // ---- The legacy account-key operations (`/api/ssh-keys`, X-API-Key, v1 envelopes) ---------------
