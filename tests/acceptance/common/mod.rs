@@ -14,15 +14,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[allow(unused_imports)]
 pub use hostup_mock::{MockServer, Seed};
 
-// The default mock token (all scopes), and `test_key(n, comment)`: a valid ed25519 public key
-// line that differs for every `n` (synthetic key bytes).
+// The default mock token (all scopes).
 #[allow(unused_imports)]
-pub use hostup_mock::fixtures::{test_key, TOKEN};
+pub use hostup_mock::fixtures::TOKEN;
 
-/// Real keys made with ssh-keygen for the tests (public halves only).
-pub const ED25519_A: &str =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
-pub const ED25519_A_FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+// The test keys (`ED25519_A` and its fingerprints, `test_key(n, comment)`, ...), shared with the
+// mock's tests and the benchmark.
+#[allow(unused_imports)]
+pub use hostup_testkit::keys::*;
 
 /// Fingerprint of a key line, computed by the crate's own key module.
 pub fn fingerprint(key: &str) -> String {
