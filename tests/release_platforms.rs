@@ -24,6 +24,7 @@ mod binfmt;
 
 use binfmt::{check_format, format_of};
 use hostup_testkit::plugin;
+use hostup_testkit::terraform::which;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -159,12 +160,6 @@ fn bcryptprimitives_for_old_wine(dir: &Path) -> Result<(), String> {
     }
     eprintln!("windows_amd64: this Wine has no bcryptprimitives.dll; using a ProcessPrng stand-in");
     Ok(())
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
 }
 
 /// Start `cmd` as Terraform would and return its handshake line (within `timeout`), checked:

@@ -31,31 +31,14 @@ pub fn fingerprint(key: &str) -> String {
 }
 
 /// The Terraform CLI to drive: `TF_ACC_TERRAFORM_PATH`, else `terraform`, else `tofu` on PATH.
+/// None found fails the test: CI must run these, so they never skip.
 pub fn terraform_bin() -> PathBuf {
-    if let Ok(p) = std::env::var("TF_ACC_TERRAFORM_PATH") {
-        if !p.is_empty() {
-            let p = PathBuf::from(p);
-            assert!(
-                p.is_file(),
-                "TF_ACC_TERRAFORM_PATH={} is not a file",
-                p.display()
-            );
-            return p;
-        }
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["terraform", "tofu"] {
-        for dir in std::env::split_paths(&path) {
-            let cand = dir.join(name);
-            if cand.is_file() {
-                return cand;
-            }
-        }
-    }
-    panic!(
-        "No Terraform CLI found: acceptance tests need `terraform` or `tofu` on PATH, or \
-         TF_ACC_TERRAFORM_PATH. Run scripts/test.sh, which installs one."
-    );
+    hostup_testkit::terraform::find_cli().unwrap_or_else(|e| {
+        panic!(
+            "{e}. The acceptance tests need a Terraform or OpenTofu CLI; scripts/test.sh \
+             installs one."
+        )
+    })
 }
 
 /// MD5 fingerprint (colon hex) of a key line, computed by the crate's own key module.
