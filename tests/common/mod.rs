@@ -1,5 +1,7 @@
-//! Shared acceptance-test harness: the real Terraform (or OpenTofu) CLI, the provider built by
-//! cargo wired in through `dev_overrides`, and the mock HostUp API on an ephemeral loopback port.
+//! The harness of the tests that drive Terraform (tests/acceptance/, tests/docs/,
+//! tests/release_checks/, each including this file as `mod common`): the real Terraform (or
+//! OpenTofu) CLI, the provider built by cargo wired in through `dev_overrides`, and the mock
+//! HostUp API on an ephemeral loopback port.
 //!
 //! A missing Terraform CLI fails the test (it never skips): CI must run these.
 
