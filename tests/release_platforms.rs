@@ -23,10 +23,11 @@
 mod binfmt;
 
 use binfmt::{check_format, format_of};
-use std::io::{BufRead, BufReader, Read};
+use hostup_testkit::plugin;
+use hostup_testkit::terraform::which;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 const ALL: &[&str] = &[
@@ -37,9 +38,6 @@ const ALL: &[&str] = &[
     "windows_amd64",
     "freebsd_amd64",
 ];
-
-/// go-plugin's handshake: the provider refuses to start without Terraform's magic cookie.
-const MAGIC_COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -164,57 +162,24 @@ fn bcryptprimitives_for_old_wine(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-/// Start `cmd` as Terraform would and return its first stdout line (within `timeout`).
+/// Start `cmd` as Terraform would and return its handshake line (within `timeout`), checked:
+/// `1|6|tcp|127.0.0.1:PORT|grpc|...` (core protocol 1, plugin protocol 6, gRPC over TCP on
+/// loopback). Errors carry the binary's stderr.
 fn handshake(mut cmd: Command, timeout: Duration) -> Result<String, String> {
-    let mut child = cmd
-        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx.recv_timeout(timeout);
-    let _ = child.kill();
-    let _ = child.wait();
+    cmd.stderr(Stdio::piped());
+    let mut started =
+        plugin::spawn(&mut cmd, "6").map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let line = started.first_line(timeout);
+    started.kill();
     let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
+    if let Some(mut e) = started.child.stderr.take() {
         let _ = e.read_to_string(&mut stderr);
     }
-    match line {
-        Ok(l) if !l.is_empty() => Ok(l.trim_end().to_string()),
-        Ok(_) => Err(format!("exited without a handshake; stderr:\n{stderr}")),
-        Err(_) => Err(format!(
-            "no handshake within {timeout:?}; stderr:\n{stderr}"
-        )),
+    let (line, _) = line.map_err(|e| format!("{e}; stderr:\n{stderr}"))?;
+    match plugin::Handshake::parse(&line) {
+        Ok(h) if h.is_loopback_grpc(6) => Ok(line),
+        _ => Err(format!("not a handshake: {line}")),
     }
-}
-
-/// `1|6|tcp|127.0.0.1:PORT|grpc|...`: core protocol 1, plugin protocol 6, gRPC over TCP on
-/// loopback.
-fn is_handshake(line: &str) -> bool {
-    let f: Vec<&str> = line.split('|').collect();
-    f.len() >= 5
-        && f[0] == "1"
-        && f[1] == "6"
-        && f[2] == "tcp"
-        && f[3]
-            .parse::<std::net::SocketAddr>()
-            .is_ok_and(|a| a.ip().is_loopback())
-        && f[4] == "grpc"
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,11 +289,10 @@ fn cross_built_zips_hold_the_right_binary_and_it_starts() {
                     60
                 });
                 match handshake(cmd, timeout) {
-                    Ok(line) if is_handshake(&line) => eprintln!(
+                    Ok(line) => eprintln!(
                         "{platform}: {format:?}, {} bytes; started, handshake {line}",
                         bytes.len()
                     ),
-                    Ok(line) => problems.push(format!("{platform}: not a handshake: {line}")),
                     Err(e) => problems.push(format!("{platform}: {e}")),
                 }
             }
@@ -336,15 +300,4 @@ fn cross_built_zips_hold_the_right_binary_and_it_starts() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let _ = std::fs::remove_dir_all(&scratch);
-}
-
-/// A minimal Mach-O executable for `cpu`: one page of "code", with an ad-hoc code signature
-/// (one SHA-256 page hash) when `sign`.
-#[test]
-fn handshake_lines_are_recognised() {
-    assert!(is_handshake("1|6|tcp|127.0.0.1:1025|grpc|"));
-    assert!(is_handshake("1|6|tcp|127.0.0.1:1025|grpc|MIIB..."));
-    assert!(!is_handshake("1|5|tcp|127.0.0.1:1025|grpc|"));
-    assert!(!is_handshake("1|6|tcp|10.0.0.1:1025|grpc|"));
-    assert!(!is_handshake("1|6|unix|/tmp/x|grpc|"));
 }

@@ -4,12 +4,15 @@
 
 use crate::common::*;
 
-/// A valid ed25519 key blob cut short (still valid base64).
-const TRUNCATED: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd";
-const RSA_WORD_ED25519_DATA: &str =
-    "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL";
-const OPENSSH_PRIVATE: &str =
-    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----\n";
+/// A valid ed25519 key blob cut short (44 characters: still valid base64).
+fn truncated() -> String {
+    format!("ssh-ed25519 {}", &ED25519_A_BLOB[..44])
+}
+
+/// An ed25519 key blob under the `ssh-rsa` algorithm word.
+fn rsa_word_ed25519_data() -> String {
+    format!("ssh-rsa {ED25519_A_BLOB}")
+}
 
 struct Case {
     what: &'static str,
@@ -120,7 +123,7 @@ fn cases() -> Vec<Case> {
         ),
         c(
             "truncated base64",
-            vps_key("k", TRUNCATED),
+            vps_key("k", &truncated()),
             "truncated or corrupt",
             "public_key",
         ),
@@ -159,7 +162,7 @@ fn cases() -> Vec<Case> {
         ),
         c(
             "type word from another key",
-            vps_key("k", RSA_WORD_ED25519_DATA),
+            vps_key("k", &rsa_word_ed25519_data()),
             "encodes a \"ssh-ed25519\" key",
             "public_key",
         ),

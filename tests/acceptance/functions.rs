@@ -6,9 +6,6 @@
 use crate::common::*;
 use serde_json::{json, Value};
 
-/// `ssh-keygen -l -E md5` of [`ED25519_A`].
-const ED25519_A_MD5: &str = "a8:75:9b:6d:fe:e2:2b:66:8a:d7:be:41:8a:c3:e0:30";
-
 fn output_config(outputs: &[(&str, String)]) -> String {
     outputs
         .iter()

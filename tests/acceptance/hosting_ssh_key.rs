@@ -198,9 +198,10 @@ fn missing_write_scope_and_unknown_account() {
 
     let mock2 = MockServer::start(Seed::default());
     let tf = Tf::new(&mock2);
-    tf.config(
-        "resource \"hostup_hosting_ssh_key\" \"k\" {\n  account_id = \"acct_missing\"\n  name = \"k\"\n  public_key = \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL\"\n}\n",
-    );
+    tf.config(&format!(
+        "resource \"hostup_hosting_ssh_key\" \"k\" {{\n  account_id = \"acct_missing\"\n  name = \"k\"\n  public_key = {}\n}}\n",
+        hcl(ED25519_A_BARE)
+    ));
     let out = tf.apply_err();
     assert!(
         out.text().contains("Hosting account not found"),
@@ -214,10 +215,7 @@ fn missing_write_scope_and_unknown_account() {
 fn private_key_refused_at_plan() {
     let mock = MockServer::start(Seed::default());
     let tf = Tf::new(&mock);
-    tf.config(&config(
-        "deploy",
-        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n-----END OPENSSH PRIVATE KEY-----\n",
-    ));
+    tf.config(&config("deploy", OPENSSH_PRIVATE));
     let out = tf.plan_err();
     assert!(
         out.text()

@@ -211,31 +211,17 @@ fn stop_provider_alone_cancels_the_provider() {
 /// as go-plugin does when Terraform is done with it.
 #[test]
 fn server_outlives_stop_provider_until_shutdown() {
-    let child = std::process::Command::new(provider_bin())
-        .env_clear()
-        .env(
-            "TF_PLUGIN_MAGIC_COOKIE",
-            "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
-        )
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the provider");
-    let mut child = KillOnDrop(child);
-    let child = &mut child.0;
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout piped")),
-        &mut line,
-    )
-    .expect("handshake line");
-    let fields: Vec<&str> = line.trim_end().split('|').collect();
-    assert_eq!(fields.len(), 6, "handshake line: {line}");
-    assert_eq!(&fields[..3], ["1", "6", "tcp"], "handshake line: {line}");
-    assert_eq!(fields[5], "", "plain gRPC: no certificate: {line}");
-    let addr: std::net::SocketAddr = fields[3].parse().expect("address");
+    let mut cmd = std::process::Command::new(provider_bin());
+    cmd.env_clear().stderr(std::process::Stdio::null());
+    // Killed on drop, so a failing test leaves no provider behind.
+    let mut plugin = hostup_testkit::plugin::spawn(&mut cmd, "6").expect("start the provider");
+    let handshake = plugin
+        .handshake(Duration::from_secs(10))
+        .expect("handshake line");
+    assert!(handshake.is_loopback_grpc(6), "{handshake:?}");
+    assert_eq!(handshake.cert, None, "plain gRPC: no certificate");
+    let addr = handshake.socket_addr().expect("a TCP address");
+    let child = &mut plugin.child;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -298,16 +284,4 @@ fn server_outlives_stop_provider_until_shutdown() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "clean exit: {status}");
-}
-
-/// A process that must not outlive a failing test.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        if self.0.try_wait().ok().flatten().is_none() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
 }

@@ -159,14 +159,29 @@ fn bad_input_fails_at_plan_without_requests() {
     let tf = Tf::new(&mock);
     let cases = [
         (
-            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n",
+            OPENSSH_PRIVATE,
             "deploy",
             "Private key given where a public key is expected",
             "public_key",
         ),
-        ("ssh-ed25519 not-base64!!", "deploy", "not valid base64", "public_key"),
-        ("ssh-foo AAAAB3NzaC1yc2E", "deploy", "not a supported SSH public key type", "public_key"),
-        (ED25519_A, "   ", "must not be empty or only whitespace", "name"),
+        (
+            "ssh-ed25519 not-base64!!",
+            "deploy",
+            "not valid base64",
+            "public_key",
+        ),
+        (
+            "ssh-foo AAAAB3NzaC1yc2E",
+            "deploy",
+            "not a supported SSH public key type",
+            "public_key",
+        ),
+        (
+            ED25519_A,
+            "   ",
+            "must not be empty or only whitespace",
+            "name",
+        ),
     ];
     for (key, name, message, attr) in cases {
         tf.config(&key_config(name, &hcl(key)));

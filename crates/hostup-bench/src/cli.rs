@@ -133,19 +133,7 @@ fn number(flag: &str, v: &str, min: u64, max: u64) -> Result<u64> {
     }
 }
 
-/// `TF_ACC_TERRAFORM_PATH`, else `terraform`, else `tofu` on PATH (as the acceptance tests do).
+/// `TF_ACC_TERRAFORM_PATH`, else `terraform`, else `tofu` on PATH, as the acceptance tests find it.
 fn find_terraform() -> Result<PathBuf> {
-    if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["terraform", "tofu"] {
-        if let Some(p) = std::env::split_paths(&path)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-        {
-            return Ok(p);
-        }
-    }
-    bail!("no Terraform CLI: pass --terraform, set TF_ACC_TERRAFORM_PATH, or put terraform on PATH")
+    hostup_testkit::terraform::find_cli().map_err(|e| anyhow!("{e} (or pass --terraform)"))
 }

@@ -1,15 +1,11 @@
 //! Plugin handshake latency: start a provider as Terraform would and time its first line.
 
 use crate::workdir::scrub_env;
-use anyhow::{anyhow, bail, Context, Result};
-use std::io::{BufRead, BufReader};
+use anyhow::{anyhow, Context, Result};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// go-plugin's handshake: the provider refuses to start without Terraform's magic cookie.
-const MAGIC_COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Handshake {
@@ -24,34 +20,16 @@ pub struct Handshake {
 fn handshake_once(bin: &Path, tmp: &Path) -> Result<(Duration, String)> {
     let mut cmd = Command::new(bin);
     scrub_env(&mut cmd);
-    cmd.env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-        // Go plugins put their unix socket in TMPDIR; killed, they leave it behind.
-        .env("TMPDIR", tmp)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    // Go plugins put their unix socket in TMPDIR; killed, they leave it behind.
+    cmd.env("TMPDIR", tmp).stderr(Stdio::null());
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
+    // Both protocols, as Terraform offers them: the Go null provider speaks 5, ours 6.
+    let mut plugin = hostup_testkit::plugin::spawn(&mut cmd, "5,6")
         .with_context(|| format!("cannot start {}", bin.display()))?;
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut line = String::new();
-        let read = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send((read.map(|_| line), Instant::now()));
-    });
-    let got = rx.recv_timeout(HANDSHAKE_TIMEOUT);
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = reader.join();
-    let (line, at) = got.map_err(|_| anyhow!("no handshake line within {HANDSHAKE_TIMEOUT:?}"))?;
-    let line = line.context("reading the handshake line")?;
-    if line.trim().is_empty() {
-        bail!("{} exited without a handshake line", bin.display());
-    }
-    Ok((at - start, line.trim_end().to_string()))
+    let got = plugin.first_line(HANDSHAKE_TIMEOUT);
+    plugin.kill();
+    let (line, at) = got.map_err(|e| anyhow!("{}: {e}", bin.display()))?;
+    Ok((at - start, line))
 }
 
 pub fn handshake(bin: &Path, tmp: &Path, runs: usize) -> Result<Handshake> {

@@ -2,7 +2,8 @@
 //! requests each step can make, and the HCL.
 
 use crate::{NULL_VERSION, PAGE_SIZE};
-use hostup_mock::fixtures::{test_key, VMID};
+use hostup_mock::fixtures::VMID;
+use hostup_testkit::keys::test_key;
 use std::fmt::Write as _;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

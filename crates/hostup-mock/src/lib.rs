@@ -15,7 +15,7 @@
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
 //! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],
 //! `clock`, `util`.
-//! [`fixtures`] holds the default world's token and ids and the synthetic test keys.
+//! [`fixtures`] holds the default world's token and ids (the test keys are `hostup-testkit`'s).
 
 mod admin;
 mod clock;

@@ -15,7 +15,7 @@ async fn request_log_and_counts() {
     let key: VpsSshKey = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "a", "publicKey": K1}),
+        json!({"name": "a", "publicKey": ED25519_A}),
     )
     .await
     .parse();
@@ -48,7 +48,7 @@ async fn request_log_and_counts() {
 #[tokio::test]
 async fn admin_endpoints() {
     let srv = MockServer::start(Seed::default());
-    let oob = json!({"name": "oob", "publicKey": K1});
+    let oob = json!({"name": "oob", "publicKey": ED25519_A});
     let r = admin(&srv, Method::POST, "/__mock/vps-keys", Body::Json(oob)).await;
     assert_eq!(r.status, 201);
     let key: VpsSshKey = r.parse();
@@ -99,7 +99,7 @@ async fn admin_endpoints() {
 #[tokio::test]
 async fn out_of_band_changes_show_up() {
     let srv = MockServer::start(Seed::default());
-    let k = srv.insert_vps_key("dashboard", K2);
+    let k = srv.insert_vps_key("dashboard", ED25519_B);
     let page: VpsKeyPage = get(&srv, "/api/v2/ssh-keys").await.parse();
     assert_eq!(page.data, vec![k.clone()]);
     assert!(srv.remove_vps_key(&k.id));
@@ -118,13 +118,13 @@ async fn hosting_account_can_add_and_removal() {
     let r = admin(&srv, Method::PUT, &path, Body::Json(gate.clone())).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(get(&srv, &list).await.json()["actions"]["canAdd"], gate);
-    let r = post(&srv, &list, json!({"name": "k", "publicKey": K1})).await;
+    let r = post(&srv, &list, json!({"name": "k", "publicKey": ED25519_A})).await;
     assert_eq!(r.status, 409);
     assert_eq!(r.problem().code.as_deref(), Some("pending_order"));
     let open = json!({"allowed": true, "reason": null});
     let r = admin(&srv, Method::PUT, &path, Body::Json(open)).await;
     assert_eq!(r.status, 200);
-    let r = post(&srv, &list, json!({"name": "k", "publicKey": K1})).await;
+    let r = post(&srv, &list, json!({"name": "k", "publicKey": ED25519_A})).await;
     assert_eq!(r.status, 201, "{}", r.text);
 
     let nope = Body::Json(json!({"reason": "no allowed field"}));

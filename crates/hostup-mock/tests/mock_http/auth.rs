@@ -40,7 +40,7 @@ async fn forbidden_names_missing_scope_and_other_accounts_resources() {
         &srv,
         Some("readonly-token"),
         "/api/v2/ssh-keys",
-        json!({"name": "x", "publicKey": K1}),
+        json!({"name": "x", "publicKey": ED25519_A}),
     )
     .await;
     assert_eq!(r.status, 403);

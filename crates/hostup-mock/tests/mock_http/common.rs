@@ -1,7 +1,7 @@
 //! What the HTTP tests share: keys, seeds, and one-line requests whose replies are checked for an
 //! `X-Request-Id` and kept whole (status, headers, body) for the assertions.
 
-use hostup_mock::fixtures::{test_key, HOSTING_ACCOUNT_ID, TOKEN};
+use hostup_mock::fixtures::{HOSTING_ACCOUNT_ID, TOKEN};
 use hostup_mock::wire::{Problem, V1Error, VpsKeyPage};
 use hostup_mock::{MockServer, Seed, SeedHostingAccount, SeedToken, SeedVm, SeedVpsKey};
 use reqwest::{Client, Method, StatusCode};
@@ -10,11 +10,9 @@ use serde_json::Value;
 use std::time::Duration;
 
 pub const ACCT: &str = HOSTING_ACCOUNT_ID;
-// Generated with ssh-keygen for these tests (public halves only).
-pub const K1: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
-pub const K2: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDrWNJoaR5rJokTGqQoaDtfhlhbjzLbsbwC7tGkef0Rr bob@example.com";
-pub const K3_RSA: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDL5xCSFNarAAKheHoBt6jam9mQGvj5fLtmhtJg8dCBsNm7adaOlh4kdYdTpSaOxyp9QN/qo7rSwpx3k6akF+2+6za6CG7oKaKW6BHOquSx6eiFu8K63KZI8NnK4e2a3eUS29mpb7sxBq4Cu05553cFSKkDOQuoqmUBmXqChJE8rC4eKhpfMX9V6PoB+z7ie+HTUHLAFq34gLPqFSFXRFrlC//NZOizfSVuhdd2N/NSf3NCDrj8z1sS5Y9rDfLs5bTnXb/bufTHN76ZCJBGlbLshXNERbZU0qo1EfXDjg6Mm32Dmjyj7wacRRdpwA0GS4IniegDkG3+s6hQkrwC0pq7 rsa@example.com";
-pub const PRIVATE: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----";
+// The test keys, shared with the provider's tests.
+use hostup_testkit::keys::test_key;
+pub use hostup_testkit::keys::{ED25519_A, ED25519_B, OPENSSH_PRIVATE, RSA_2048};
 
 /// A valid ed25519 public key line whose key bytes depend on `i`.
 pub fn gen_key(i: u32) -> String {
@@ -57,7 +55,7 @@ pub fn two_account_seed() -> Seed {
     seed.vps_keys.push(SeedVpsKey {
         account_id: Some("30000".into()),
         id: Some("ssh_other".into()),
-        ..seed_key("theirs", K3_RSA)
+        ..seed_key("theirs", RSA_2048)
     });
     seed
 }

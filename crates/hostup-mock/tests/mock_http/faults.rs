@@ -20,7 +20,7 @@ async fn rate_limit_fault_has_headers_and_changes_nothing() {
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "a", "publicKey": K1}),
+        json!({"name": "a", "publicKey": ED25519_A}),
     )
     .await;
     assert_eq!(r.status, 429);
@@ -138,7 +138,7 @@ async fn dropped_create_reply_commits_but_client_sees_connection_error() {
         ..Faults::default()
     });
     let started = Instant::now();
-    let lost = json!({"name": "lost", "publicKey": K1});
+    let lost = json!({"name": "lost", "publicKey": ED25519_A});
     post_unanswered(&srv, "/api/v2/ssh-keys", lost.clone()).await;
     assert!(started.elapsed() < Duration::from_secs(5));
     let keys = srv.vps_keys();
@@ -156,14 +156,14 @@ async fn dropped_create_reply_commits_but_client_sees_connection_error() {
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "lost", "publicKey": K1}),
+        json!({"name": "lost", "publicKey": ED25519_A}),
     )
     .await;
     assert_eq!(r.status, 409);
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "two", "publicKey": K2}),
+        json!({"name": "two", "publicKey": ED25519_B}),
     )
     .await;
     assert_eq!(r.status, 201);
@@ -190,8 +190,8 @@ async fn latency_is_added() {
 #[tokio::test]
 async fn broken_replies_answer_200_outside_the_contract() {
     let srv = MockServer::start(Seed::default());
-    srv.insert_vps_key("a", K1);
-    srv.insert_vps_key("b", K2);
+    srv.insert_vps_key("a", ED25519_A);
+    srv.insert_vps_key("b", ED25519_B);
     let broken = |route: &str, shape: BrokenShape, count: u32| BrokenReply {
         route: route.into(),
         shape,

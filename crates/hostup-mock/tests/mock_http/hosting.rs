@@ -17,7 +17,12 @@ async fn hosting_keys_list_import_delete() {
     );
     assert!(list.actions.can_add.allowed);
 
-    let r = post(&srv, &base, json!({"name": "deploy", "publicKey": K1})).await;
+    let r = post(
+        &srv,
+        &base,
+        json!({"name": "deploy", "publicKey": ED25519_A}),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let imp: ImportedHostingKey = r.parse();
     assert!(imp.imported && imp.authorized && imp.id.starts_with("ssh_"));
@@ -29,14 +34,24 @@ async fn hosting_keys_list_import_delete() {
     assert_eq!(k.key_type.as_deref(), Some("ssh-ed25519"));
     assert_eq!(k.bits, Some(256));
     assert_eq!(k.comment.as_deref(), Some("ops@example.com"));
-    assert_eq!(k.public_key.as_deref(), Some(K1));
+    assert_eq!(k.public_key.as_deref(), Some(ED25519_A));
     assert_eq!(k.fingerprint, imp.fingerprint);
     assert_eq!(srv.hosting_keys(ACCT).len(), 1);
 
-    let r = post(&srv, &base, json!({"name": "again", "publicKey": K1})).await;
+    let r = post(
+        &srv,
+        &base,
+        json!({"name": "again", "publicKey": ED25519_A}),
+    )
+    .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.problem().code.as_deref(), Some("duplicate_key"));
-    let r = post(&srv, &base, json!({"name": "p", "publicKey": PRIVATE})).await;
+    let r = post(
+        &srv,
+        &base,
+        json!({"name": "p", "publicKey": OPENSSH_PRIVATE}),
+    )
+    .await;
     assert_eq!(pointers(&r.problem())[0].1, "private_key_not_allowed");
 
     let r = get(&srv, "/api/v2/shared-hosting/acct_unknown/ssh-keys").await;
@@ -45,7 +60,7 @@ async fn hosting_keys_list_import_delete() {
     let r = post(
         &srv,
         "/api/v2/shared-hosting/acct_other/ssh-keys",
-        json!({"name": "x", "publicKey": K2}),
+        json!({"name": "x", "publicKey": ED25519_B}),
     )
     .await;
     assert_eq!(r.status, 403);
@@ -58,7 +73,7 @@ async fn hosting_keys_list_import_delete() {
             code: Some("ssh_disabled".into()),
         },
     );
-    let r = post(&srv, &base, json!({"name": "k2", "publicKey": K2})).await;
+    let r = post(&srv, &base, json!({"name": "k2", "publicKey": ED25519_B})).await;
     assert_eq!(r.status, 409);
     let p = r.problem();
     assert_eq!(p.code.as_deref(), Some("ssh_disabled"));
@@ -84,8 +99,8 @@ async fn key_seeded_withhold_public_key_is_listed_with_null() {
         "hostingAccounts": [{
             "id": ACCT,
             "sshKeys": [
-                {"name": "bare", "publicKey": K1, "id": "ssh_bare", "withholdPublicKey": true},
-                {"name": "full", "publicKey": K2, "id": "ssh_full"}
+                {"name": "bare", "publicKey": ED25519_A, "id": "ssh_bare", "withholdPublicKey": true},
+                {"name": "full", "publicKey": ED25519_B, "id": "ssh_full"}
             ]
         }]
     }))
@@ -96,18 +111,20 @@ async fn key_seeded_withhold_public_key_is_listed_with_null() {
     let bare = &list["sshKeys"][0];
     assert_eq!(bare["id"], json!("ssh_bare"));
     assert_eq!(bare["publicKey"], json!(null), "listed as null: {}", r.text);
-    let fp = hostup::ssh_key::PublicKey::parse(K1).unwrap().fingerprint();
+    let fp = hostup::ssh_key::PublicKey::parse(ED25519_A)
+        .unwrap()
+        .fingerprint();
     assert_eq!(bare["fingerprint"], json!(fp));
     assert_eq!(bare["type"], json!("ssh-ed25519"));
     assert_eq!(bare["bits"], json!(256));
     assert_eq!(bare["comment"], json!("ops@example.com"));
-    assert_eq!(list["sshKeys"][1]["publicKey"], json!(K2));
+    assert_eq!(list["sshKeys"][1]["publicKey"], json!(ED25519_B));
 
     // The key is still there by fingerprint: importing it again is a duplicate.
     let r = post(
         &srv,
         &format!("/api/v2/shared-hosting/{ACCT}/ssh-keys"),
-        json!({"name": "again", "publicKey": K1}),
+        json!({"name": "again", "publicKey": ED25519_A}),
     )
     .await;
     assert_eq!(r.status, 409);

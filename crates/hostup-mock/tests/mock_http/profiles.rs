@@ -17,7 +17,7 @@ async fn older(srv: &MockServer, method: Method, key: Option<&str>, body: Body) 
 #[tokio::test]
 async fn older_routes_share_the_key_store_with_numeric_ids_and_md5() {
     let srv = MockServer::start(Seed {
-        vps_keys: vec![seed_key("a", K1)],
+        vps_keys: vec![seed_key("a", ED25519_A)],
         ..Seed::default()
     });
     let v2 = srv.vps_keys();
@@ -32,14 +32,14 @@ async fn older_routes_share_the_key_store_with_numeric_ids_and_md5() {
         v2[0].display_id,
         "numeric id = displayId"
     );
-    let md5 = PublicKey::parse(K1).unwrap().fingerprint_md5();
+    let md5 = PublicKey::parse(ED25519_A).unwrap().fingerprint_md5();
     assert_eq!(k.fingerprint.as_deref(), Some(md5.as_str()));
 
     let added = older(
         &srv,
         Method::POST,
         Some(TOKEN),
-        Body::Json(json!({"name": "b", "public_key": K2})),
+        Body::Json(json!({"name": "b", "public_key": ED25519_B})),
     )
     .await;
     assert_eq!(added.status, 200, "{}", added.text);
@@ -53,7 +53,7 @@ async fn older_routes_share_the_key_store_with_numeric_ids_and_md5() {
         &srv,
         Method::POST,
         Some(TOKEN),
-        Body::Json(json!({"name": "again", "public_key": K2})),
+        Body::Json(json!({"name": "again", "public_key": ED25519_B})),
     )
     .await;
     assert_eq!(dup.status, 400);
@@ -86,14 +86,14 @@ async fn older_routes_share_the_key_store_with_numeric_ids_and_md5() {
 async fn published_profile_answers_the_inferred_routes_like_a_web_server() {
     let srv = MockServer::start(Seed {
         profile: Profile::Published,
-        vps_keys: vec![seed_key("a", K1)],
+        vps_keys: vec![seed_key("a", ED25519_A)],
         ..Seed::default()
     });
     let id = srv.vps_keys()[0].id.clone();
     let add = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "b", "publicKey": K2}),
+        json!({"name": "b", "publicKey": ED25519_B}),
     )
     .await;
     assert_eq!(add.status, 404);

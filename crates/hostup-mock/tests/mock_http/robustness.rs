@@ -53,12 +53,12 @@ async fn hostile_input_never_breaks_the_server() {
 fn seed_json_shape_parses() {
     let seed: Seed = serde_json::from_value(json!({
         "tokens": [{"token": "t", "scopes": ["read:vm"], "accountId": "20000"}],
-        "vpsKeys": [{"name": "n", "publicKey": K1, "id": "ssh_x",
+        "vpsKeys": [{"name": "n", "publicKey": ED25519_A, "id": "ssh_x",
                      "canRename": {"allowed": false, "reason": "r", "code": "pending_order"},
                      "canDelete": {"allowed": true, "reason": null}, "lastUsedAt": null}],
         "hostingAccounts": [{"id": "acct_1", "accountId": "20000", "sshCommand": "ssh u@h",
                              "canAdd": {"allowed": true, "reason": null},
-                             "sshKeys": [{"name": "n", "publicKey": K2}]}],
+                             "sshKeys": [{"name": "n", "publicKey": ED25519_B}]}],
         "vms": [{"vmid": 10000, "accountId": "20000"}],
         "faults": {"rate429": 0.0, "latencyMs": 1}
     }))

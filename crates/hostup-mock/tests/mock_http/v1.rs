@@ -10,7 +10,7 @@ use serde_json::json;
 #[tokio::test]
 async fn v1_reset_ssh_keys() {
     let srv = MockServer::start(Seed {
-        vps_keys: vec![seed_key("a", K1), seed_key("b", K2)],
+        vps_keys: vec![seed_key("a", ED25519_A), seed_key("b", ED25519_B)],
         ..two_account_seed()
     });
     let keys = srv.vps_keys();

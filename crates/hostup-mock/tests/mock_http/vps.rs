@@ -13,7 +13,7 @@ use std::collections::HashSet;
 #[tokio::test]
 async fn validation_errors_carry_pointers_and_codes() {
     let srv = MockServer::start(Seed {
-        vps_keys: vec![seed_key("a", K1)],
+        vps_keys: vec![seed_key("a", ED25519_A)],
         ..Seed::default()
     });
     for (q, code) in [
@@ -41,7 +41,7 @@ async fn validation_errors_carry_pointers_and_codes() {
         assert_eq!(pointers(&r.problem())[0].0, "/cursor");
     }
     // Missing name.
-    let r = post(&srv, "/api/v2/ssh-keys", json!({"publicKey": K2})).await;
+    let r = post(&srv, "/api/v2/ssh-keys", json!({"publicKey": ED25519_B})).await;
     assert_eq!(r.status, 400);
     assert_eq!(
         pointers(&r.problem()),
@@ -51,14 +51,14 @@ async fn validation_errors_carry_pointers_and_codes() {
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "  ", "publicKey": K2}),
+        json!({"name": "  ", "publicKey": ED25519_B}),
     )
     .await;
     assert_eq!(pointers(&r.problem())[0].0, "/name");
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "x".repeat(MAX_NAME_LEN + 1), "publicKey": K2}),
+        json!({"name": "x".repeat(MAX_NAME_LEN + 1), "publicKey": ED25519_B}),
     )
     .await;
     assert_eq!(pointers(&r.problem())[0].0, "/name");
@@ -66,7 +66,7 @@ async fn validation_errors_carry_pointers_and_codes() {
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "p", "publicKey": PRIVATE}),
+        json!({"name": "p", "publicKey": OPENSSH_PRIVATE}),
     )
     .await;
     assert_eq!(r.status, 400);
@@ -91,7 +91,7 @@ async fn validation_errors_carry_pointers_and_codes() {
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "n", "publicKey": K2, "comment": "x"}),
+        json!({"name": "n", "publicKey": ED25519_B, "comment": "x"}),
     )
     .await;
     assert_eq!(
@@ -102,7 +102,7 @@ async fn validation_errors_carry_pointers_and_codes() {
     let r = patch(
         &srv,
         &format!("/api/v2/ssh-keys/{id}"),
-        json!({"name": "n", "publicKey": K2}),
+        json!({"name": "n", "publicKey": ED25519_B}),
     )
     .await;
     assert_eq!(r.status, 400);
@@ -186,7 +186,7 @@ async fn deleting_keys_between_pages_skips_nothing() {
 async fn create_rename_delete_and_duplicate() {
     let srv = MockServer::start(Seed::default());
     // Extra blanks: the stored form is normalised.
-    let sent = K1.replacen(' ', "   ", 1);
+    let sent = ED25519_A.replacen(' ', "   ", 1);
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
@@ -200,14 +200,14 @@ async fn create_rename_delete_and_duplicate() {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
     assert_eq!(key.display_id.as_deref(), Some("2830"));
-    assert_eq!(key.public_key, K1);
+    assert_eq!(key.public_key, ED25519_A);
     assert_eq!(key.key_type.as_deref(), Some("ed25519"));
     assert!(key.fingerprint.as_deref().unwrap().starts_with("SHA256:"));
     assert!(key.created_at.is_some());
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
-        json!({"name": "rsa", "publicKey": K3_RSA}),
+        json!({"name": "rsa", "publicKey": RSA_2048}),
     )
     .await;
     let rsa: VpsSshKey = r.parse();
@@ -215,7 +215,10 @@ async fn create_rename_delete_and_duplicate() {
     assert_eq!(rsa.key_type.as_deref(), Some("rsa"));
 
     // Same key material with another comment: duplicate.
-    let other_comment = format!("{} else@example.com", &K1[..K1.rfind(' ').unwrap()]);
+    let other_comment = format!(
+        "{} else@example.com",
+        &ED25519_A[..ED25519_A.rfind(' ').unwrap()]
+    );
     let r = post(
         &srv,
         "/api/v2/ssh-keys",
@@ -276,7 +279,7 @@ async fn blocked_actions_return_409_with_gate_code_and_reason() {
                 reason: Some("Key is in use.".into()),
                 code: None,
             }),
-            ..seed_key("locked", K1)
+            ..seed_key("locked", ED25519_A)
         }],
         ..Seed::default()
     });

@@ -7,6 +7,7 @@ use crate::common::*;
 use hostup_mock::fixtures::TOKEN;
 use hostup_mock::{ActionGate, Faults, MockServer, Seed, SeedHostingAccount, SeedHostingKey};
 use hostup_mock::{SeedVpsKey, VpsSshKey};
+use hostup_testkit::keys::{ED25519_A, ED25519_B, RSA_2048};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -29,9 +30,9 @@ fn rich_seed() -> Seed {
             SeedVpsKey {
                 last_used_at: Some("2026-04-27T12:34:56.000Z".into()),
                 can_rename: blocked("pending_order"),
-                ..seed_key("a", K1)
+                ..seed_key("a", ED25519_A)
             },
-            seed_key("b", K3_RSA),
+            seed_key("b", RSA_2048),
         ],
         ..Seed::default()
     };
@@ -42,7 +43,7 @@ fn rich_seed() -> Seed {
         can_add: None,
         ssh_keys: vec![SeedHostingKey {
             name: "bare".into(),
-            public_key: K2.into(),
+            public_key: ED25519_B.into(),
             id: None,
             withhold_public_key: true,
         }],
@@ -106,7 +107,12 @@ async fn v2_vps_key_replies_match_the_documented_shapes() {
 async fn v2_hosting_key_replies_match_the_documented_shapes() {
     let srv = MockServer::start(rich_seed());
     let base = format!("/api/v2/shared-hosting/{ACCT}/ssh-keys");
-    let r = post(&srv, &base, json!({"name": "deploy", "publicKey": K1})).await;
+    let r = post(
+        &srv,
+        &base,
+        json!({"name": "deploy", "publicKey": ED25519_A}),
+    )
+    .await;
     expect(&r, 201, "application/json");
     check(
         "POST hosting ssh-keys",
@@ -195,7 +201,7 @@ async fn v2_errors_are_problem_documents() {
         vps_keys: vec![SeedVpsKey {
             id: Some("ssh_locked".into()),
             can_delete: blocked("pending_order"),
-            ..seed_key("a", K1)
+            ..seed_key("a", ED25519_A)
         }],
         ..two_account_seed()
     });
@@ -208,11 +214,11 @@ async fn v2_errors_are_problem_documents() {
             &srv,
             Some("readonly-token"),
             keys,
-            json!({"name": "x", "publicKey": K2}),
+            json!({"name": "x", "publicKey": ED25519_B}),
         )
         .await,
         delete(&srv, "/api/v2/ssh-keys/ssh_nope").await,
-        post(&srv, keys, json!({"name": "again", "publicKey": K1})).await,
+        post(&srv, keys, json!({"name": "again", "publicKey": ED25519_A})).await,
         delete(&srv, "/api/v2/ssh-keys/ssh_locked").await,
         get(&srv, "/api/v2/nope").await,
         put(&srv, keys).await,

@@ -1,5 +1,7 @@
-//! Shared acceptance-test harness: the real Terraform (or OpenTofu) CLI, the provider built by
-//! cargo wired in through `dev_overrides`, and the mock HostUp API on an ephemeral loopback port.
+//! The harness of the tests that drive Terraform (tests/acceptance/, tests/docs/,
+//! tests/release_checks/, each including this file as `mod common`): the real Terraform (or
+//! OpenTofu) CLI, the provider built by cargo wired in through `dev_overrides`, and the mock
+//! HostUp API on an ephemeral loopback port.
 //!
 //! A missing Terraform CLI fails the test (it never skips): CI must run these.
 
@@ -14,15 +16,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[allow(unused_imports)]
 pub use hostup_mock::{MockServer, Seed};
 
-// The default mock token (all scopes), and `test_key(n, comment)`: a valid ed25519 public key
-// line that differs for every `n` (synthetic key bytes).
+// The default mock token (all scopes).
 #[allow(unused_imports)]
-pub use hostup_mock::fixtures::{test_key, TOKEN};
+pub use hostup_mock::fixtures::TOKEN;
 
-/// Real keys made with ssh-keygen for the tests (public halves only).
-pub const ED25519_A: &str =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPMUxNmlHTgckqdyKbEd2QhH9JKutkURSw6ECjh529oL ops@example.com";
-pub const ED25519_A_FP: &str = "SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI";
+// The test keys (`ED25519_A` and its fingerprints, `test_key(n, comment)`, ...), shared with the
+// mock's tests and the benchmark.
+#[allow(unused_imports)]
+pub use hostup_testkit::keys::*;
 
 /// Fingerprint of a key line, computed by the crate's own key module.
 pub fn fingerprint(key: &str) -> String {
@@ -32,31 +33,14 @@ pub fn fingerprint(key: &str) -> String {
 }
 
 /// The Terraform CLI to drive: `TF_ACC_TERRAFORM_PATH`, else `terraform`, else `tofu` on PATH.
+/// None found fails the test: CI must run these, so they never skip.
 pub fn terraform_bin() -> PathBuf {
-    if let Ok(p) = std::env::var("TF_ACC_TERRAFORM_PATH") {
-        if !p.is_empty() {
-            let p = PathBuf::from(p);
-            assert!(
-                p.is_file(),
-                "TF_ACC_TERRAFORM_PATH={} is not a file",
-                p.display()
-            );
-            return p;
-        }
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["terraform", "tofu"] {
-        for dir in std::env::split_paths(&path) {
-            let cand = dir.join(name);
-            if cand.is_file() {
-                return cand;
-            }
-        }
-    }
-    panic!(
-        "No Terraform CLI found: acceptance tests need `terraform` or `tofu` on PATH, or \
-         TF_ACC_TERRAFORM_PATH. Run scripts/test.sh, which installs one."
-    );
+    hostup_testkit::terraform::find_cli().unwrap_or_else(|e| {
+        panic!(
+            "{e}. The acceptance tests need a Terraform or OpenTofu CLI; scripts/test.sh \
+             installs one."
+        )
+    })
 }
 
 /// MD5 fingerprint (colon hex) of a key line, computed by the crate's own key module.

@@ -1,4 +1,4 @@
-//! A provider registry on loopback for tests/release.rs: Terraform's `host` block in a CLI
+//! A provider registry on loopback for `release`: Terraform's `host` block in a CLI
 //! configuration sends the registry's provider requests here.
 
 use crate::common::Tf;

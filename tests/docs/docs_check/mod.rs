@@ -1,5 +1,5 @@
 //! The documentation checker: a page's reference bullets against a schema block as the CLI
-//! reports it (`terraform providers schema -json`). Used by `tests/docs_coverage.rs`.
+//! reports it (`terraform providers schema -json`). Used by `docs_coverage`.
 
 pub mod functions;
 
