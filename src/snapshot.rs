@@ -13,9 +13,11 @@
 //! keeps its inventories in snapshots.
 
 use crate::api::ApiError;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A collection kept in a [`Snapshot`]: the provider's writes are replayed onto it.
 pub trait Collection: Clone + Send + Sync + 'static {
@@ -43,6 +45,9 @@ struct Inner<C: Collection> {
     /// Writes made while a walk is in flight.
     journal: Vec<Write<C::Item>>,
     walking: bool,
+    /// How the latest walk failed, if it did: callers that waited for that walk share its
+    /// outcome (its retries were theirs too) instead of each starting a retry cycle of its own.
+    failed: Option<ApiError>,
 }
 
 /// One inventory's shared copy, with single-flight walks.
@@ -52,6 +57,8 @@ pub struct Snapshot<C: Collection> {
     walk_lock: tokio::sync::Mutex<()>,
     /// Walks started so far.
     started: AtomicU64,
+    /// Walks finished so far.
+    finished: AtomicU64,
 }
 
 impl<C: Collection> Default for Snapshot<C> {
@@ -61,9 +68,11 @@ impl<C: Collection> Default for Snapshot<C> {
                 current: None,
                 journal: Vec::new(),
                 walking: false,
+                failed: None,
             }),
             walk_lock: tokio::sync::Mutex::new(()),
             started: AtomicU64::new(0),
+            finished: AtomicU64::new(0),
         }
     }
 }
@@ -87,9 +96,16 @@ impl<C: Collection> Snapshot<C> {
         if let Some(c) = self.current() {
             return Ok(c);
         }
+        // Any walk that ends after this call began is one this caller waited for.
+        let seen = self.finished.load(Ordering::SeqCst);
         let _walking = self.walk_lock.lock().await;
         if let Some(c) = self.current() {
             return Ok(c);
+        }
+        if self.finished.load(Ordering::SeqCst) > seen {
+            if let Some(e) = self.lock().failed.clone() {
+                return Err(e);
+            }
         }
         self.walk(walk).await
     }
@@ -103,8 +119,12 @@ impl<C: Collection> Snapshot<C> {
         let seen = self.started.load(Ordering::SeqCst);
         let _walking = self.walk_lock.lock().await;
         if self.started.load(Ordering::SeqCst) > seen {
-            if let Some(c) = self.current() {
-                return Ok(c);
+            let inner = self.lock();
+            if let Some(e) = &inner.failed {
+                return Err(e.clone());
+            }
+            if let Some(c) = &inner.current {
+                return Ok(c.clone());
             }
         }
         self.walk(walk).await
@@ -125,8 +145,16 @@ impl<C: Collection> Snapshot<C> {
         let result = walk().await;
         let mut inner = self.lock();
         inner.walking = false;
+        self.finished.fetch_add(1, Ordering::SeqCst);
         let journal = std::mem::take(&mut inner.journal);
-        let mut fetched = result?;
+        let mut fetched = match result {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                inner.failed = Some(e.clone());
+                return Err(e);
+            }
+        };
+        inner.failed = None;
         for w in &journal {
             apply(&mut fetched, w);
         }
@@ -143,6 +171,57 @@ impl<C: Collection> Snapshot<C> {
         }
         if inner.walking {
             inner.journal.push(w);
+        }
+    }
+}
+
+/// The provider's own deletes, by key id. Renaming a `for_each` key plans a delete of the old
+/// address and a create of the new one with the same key, and Terraform runs the two at once: the
+/// create finds the old key still listed, and waits for this process's delete of it instead of
+/// reporting a duplicate.
+#[derive(Default)]
+pub struct Deletes {
+    /// `None` while in flight, then whether it succeeded.
+    by_id: Mutex<HashMap<String, Option<bool>>>,
+    changed: tokio::sync::Notify,
+}
+
+impl Deletes {
+    fn set(&self, id: &str, state: Option<bool>) {
+        let mut map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(id.to_string(), state);
+        self.changed.notify_waiters();
+    }
+
+    pub fn begin(&self, id: &str) {
+        self.set(id, None);
+    }
+
+    pub fn end(&self, id: &str, deleted: bool) {
+        self.set(id, Some(deleted));
+    }
+
+    /// Whether this process deleted key `id`: waits for a delete of it in flight, or for one to
+    /// begin within `grace` (Terraform starts both halves of a rename together, in either order).
+    pub async fn gone(&self, id: &str, grace: Duration) -> bool {
+        let until = tokio::time::Instant::now() + grace;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let state = {
+                let map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
+                map.get(id).copied()
+            };
+            match state {
+                Some(Some(deleted)) => return deleted,
+                Some(None) => notified.await,
+                None => {
+                    if tokio::time::timeout_at(until, notified).await.is_err() {
+                        return false;
+                    }
+                }
+            }
         }
     }
 }

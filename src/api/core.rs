@@ -2,6 +2,7 @@
 //! policy and the outage window, and the request helpers every operation is built from. One
 //! attempt is [`super::transport`]'s; retrying is [`super::retry`]'s.
 
+use super::endpoint::is_loopback;
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
 use super::retry::{Repeat, Retrier, RetryPolicy};
@@ -31,12 +32,18 @@ pub(super) struct Core {
 
 impl Core {
     pub(super) fn new(cfg: ClientConfig) -> Result<Core, String> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
             .timeout(cfg.request_timeout)
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        // Plain http is allowed only to loopback (see endpoint.rs), to keep the key off the
+        // network; a proxy from HTTP_PROXY would carry it, in clear text, to another host.
+        if is_loopback(&cfg.endpoint) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| format!("could not set up the HTTP client: {e}"))?;
         Ok(Core {

@@ -4,6 +4,16 @@ use reqwest::Url;
 
 pub const DEFAULT_ENDPOINT: &str = "https://cloud.hostup.se";
 
+/// Whether `url` names this machine: 127.0.0.0/8, ::1 or localhost.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// Parse and check an endpoint URL. `http` is only allowed to a loopback host: the API key would
 /// otherwise cross the network in clear text. A path is a prefix in front of `/api/...` (a proxy
 /// that serves the API under one); the API's own `/api` is refused, since it would be doubled.
@@ -15,13 +25,7 @@ pub fn parse_endpoint(raw: &str) -> Result<Url, String> {
     match url.scheme() {
         "https" => {}
         "http" => {
-            let loopback = match url.host() {
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                None => false,
-            };
-            if !loopback {
+            if !is_loopback(&url) {
                 return Err(format!(
                     "\"{trimmed}\" uses plain http to a host that is not loopback. The API key would \
                      travel unencrypted; use https (http is only allowed for 127.0.0.1, ::1 or \

@@ -297,17 +297,22 @@ fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
     }
 }
 
-fn quote(s: &str) -> String {
+/// `s` as it may appear in a message: at most [`QUOTE_LIMIT`] characters, control characters
+/// replaced by spaces.
+pub(crate) fn clip(s: &str) -> String {
     let clipped: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(QUOTE_LIMIT)
         .collect();
-    if s.chars().count() > QUOTE_LIMIT {
-        format!("\"{clipped}…\"")
-    } else {
-        format!("\"{clipped}\"")
+    match s.chars().count() > QUOTE_LIMIT {
+        true => format!("{clipped}…"),
+        false => clipped,
     }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", clip(s))
 }
 
 /// Crude tag stripper, enough to show the text of a gateway's error page.

@@ -4,9 +4,10 @@
 
 use crate::api::models::{LegacyKey, VpsSshKey};
 use crate::api::{ApiError, Client, CreateError, Created};
-use crate::snapshot::{Collection, Snapshot, Write};
+use crate::snapshot::{Collection, Deletes, Snapshot, Write};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 impl Collection for Vec<VpsSshKey> {
     type Item = VpsSshKey;
@@ -21,9 +22,15 @@ impl Collection for Vec<VpsSshKey> {
     }
 }
 
+/// How long a create that finds its key listed waits for a delete of it to begin in this
+/// process: Terraform starts the two halves of a rename together, so a delete that is coming
+/// begins within moments; a key nobody here deletes costs this much before the duplicate error.
+const DELETE_GRACE: Duration = Duration::from_secs(2);
+
 pub struct VpsKeyStore {
     client: Client,
     keys: Snapshot<Vec<VpsSshKey>>,
+    deletes: Deletes,
     legacy: tokio::sync::OnceCell<Option<Arc<Vec<LegacyKey>>>>,
     claimed: Mutex<HashSet<String>>,
 }
@@ -33,6 +40,7 @@ impl VpsKeyStore {
         VpsKeyStore {
             client,
             keys: Snapshot::default(),
+            deletes: Deletes::default(),
             legacy: tokio::sync::OnceCell::new(),
             claimed: Mutex::default(),
         }
@@ -76,7 +84,15 @@ impl VpsKeyStore {
         public_key: &str,
         fingerprint: &str,
     ) -> Result<Created<VpsSshKey>, CreateError<VpsSshKey>> {
-        let find = |fresh| self.find_by_fingerprint(fingerprint, fresh);
+        let find = |fresh| async move {
+            let found = self.find_by_fingerprint(fingerprint, fresh).await?;
+            match found {
+                // Listed, but this process is deleting it (a renamed for_each key): gone once
+                // that delete is done.
+                Some(k) if self.deletes.gone(&k.id, DELETE_GRACE).await => Ok(None),
+                found => Ok(found),
+            }
+        };
         let created = self
             .client
             .vps_keys()
@@ -97,9 +113,13 @@ impl VpsKeyStore {
     /// Delete a key; one already gone counts as deleted.
     pub async fn delete(&self, id: &str) -> Result<(), ApiError> {
         let lookup = |fresh| self.find(id, fresh);
-        self.client.vps_keys().delete(id, lookup).await?;
-        self.keys.record(Write::Remove(id.to_string()));
-        Ok(())
+        self.deletes.begin(id);
+        let deleted = self.client.vps_keys().delete(id, lookup).await;
+        if deleted.is_ok() {
+            self.keys.record(Write::Remove(id.to_string()));
+        }
+        self.deletes.end(id, deleted.is_ok());
+        deleted
     }
 
     /// The legacy view for `legacy_id`, read once per process; `None` when it is not available.

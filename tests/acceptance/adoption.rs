@@ -120,3 +120,29 @@ fn create_before_destroy_with_the_same_key_fails_and_deletes_nothing() {
     }
     assert!(tf.plan().changed().is_empty());
 }
+
+#[test]
+fn renaming_a_for_each_key_waits_for_the_old_keys_delete() {
+    let mock = MockServer::start(Seed::default());
+    let team = |laptop: &str| {
+        format!(
+            "locals {{\n  team = {{\n    \"ci-deploy\" = {}\n    \"{laptop}\" = {}\n  }}\n}}\n\n\
+             resource \"hostup_vps_ssh_key\" \"team\" {{\n  for_each   = local.team\n  name       = each.key\n  public_key = each.value\n}}\n",
+            hcl(&test_key(43, "")),
+            hcl(&test_key(44, ""))
+        )
+    };
+    let tf = Tf::new(&mock);
+    tf.config(&team("ops-laptop"));
+    tf.apply();
+    // Latency lets the new address's create overtake the old one's delete, as on a real network.
+    mock.set_faults(serde_json::from_value(json!({"latencyMs": 300})).unwrap());
+    tf.config(&team("ops-laptop-renamed"));
+    let out = tf.apply();
+    assert!(out.ok, "{}", out.all());
+    mock.set_faults(Faults::default());
+    let mut names: Vec<String> = mock.vps_keys().into_iter().map(|k| k.name).collect();
+    names.sort();
+    assert_eq!(names, ["ci-deploy", "ops-laptop-renamed"]);
+    assert!(tf.plan().changed().is_empty());
+}

@@ -10,6 +10,7 @@ mod common;
 
 mod adoption;
 mod bad_input;
+mod bounded_reads;
 mod data_safety;
 mod data_safety_edges;
 mod faults;

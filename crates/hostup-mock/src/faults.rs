@@ -151,6 +151,10 @@ fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>) -> Option<Reply> {
     Some(match shape {
         BrokenShape::EmptyObject => Reply::json(200, &json!({})),
         BrokenShape::HasMoreWithoutCursor => return None,
+        BrokenShape::EndlessList => Reply::json(
+            200,
+            &json!({"data": [], "hasMore": true, "nextCursor": format!("endless-{}", ctx.request_id)}),
+        ),
         BrokenShape::SuccessFalse | BrokenShape::InnerSuccessFalse => {
             // /api/vm/{vmid}/reset-ssh-keys: the vmid as the client sent it.
             let vmid = ctx.path.split('/').nth(3).unwrap_or_default();

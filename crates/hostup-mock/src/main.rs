@@ -59,7 +59,9 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       Shapes: emptyObject (`200 {}`, nothing carried out); hasMoreWithoutCursor
                       (the real reply with hasMore: true, nextCursor: null); successFalse and
                       innerSuccessFalse (the v1 reset answers success: false at both levels, or
-                      only in `data`; no reset is carried out).
+                      only in `data`; no reset is carried out); endlessList (`200 {\"data\": [],
+                      \"hasMore\": true}` with a new cursor every time: with a large count, a
+                      list that never ends).
     Routes are \"METHOD /template\", e.g. \"GET /api/v2/shared-hosting/{accountId}/ssh-keys\",
     \"POST /api/vm/{vmid}/reset-ssh-keys\".
 

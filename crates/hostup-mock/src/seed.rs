@@ -211,4 +211,7 @@ pub enum BrokenShape {
     SuccessFalse,
     /// As `successFalse`, but only `data.success` is false (the outer `success` is true).
     InnerSuccessFalse,
+    /// `200 {"data": [], "hasMore": true, "nextCursor": "<new every time>"}`: a list that never
+    /// ends (with a large `count`). Nothing is carried out.
+    EndlessList,
 }

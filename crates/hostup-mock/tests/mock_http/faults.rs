@@ -278,3 +278,36 @@ async fn broken_replies_answer_200_outside_the_contract() {
     let r = admin(&srv, Method::PUT, "/__mock/faults", Body::Json(bad)).await;
     assert_eq!(r.status, 400);
 }
+
+#[tokio::test]
+async fn an_endless_list_never_ends_and_changes_nothing() {
+    let srv = MockServer::start(Seed::default());
+    srv.insert_vps_key("a", ED25519_A);
+    srv.set_faults(Faults {
+        broken_replies: vec![BrokenReply {
+            route: "GET /api/v2/ssh-keys".into(),
+            shape: BrokenShape::EndlessList,
+            count: 3,
+        }],
+        ..Faults::default()
+    });
+    let mut cursors = std::collections::HashSet::new();
+    let mut path = "/api/v2/ssh-keys?limit=100".to_string();
+    for _ in 0..3 {
+        let r = get(&srv, &path).await;
+        assert_eq!(r.status, 200);
+        let page = r.json();
+        assert_eq!(page["data"], json!([]), "{page}");
+        assert_eq!(page["hasMore"], json!(true));
+        let next = page["nextCursor"].as_str().expect("a cursor").to_string();
+        assert!(cursors.insert(next.clone()), "a new cursor every time");
+        path = format!("/api/v2/ssh-keys?limit=100&cursor={next}");
+    }
+    let r = get(&srv, "/api/v2/ssh-keys?limit=100").await;
+    assert_eq!(
+        r.json()["data"].as_array().map(Vec::len),
+        Some(1),
+        "count used up"
+    );
+    assert_eq!(srv.vps_keys().len(), 1);
+}
