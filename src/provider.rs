@@ -194,43 +194,6 @@ impl Provider for HostupProvider {
     type Config<'a> = ProviderConfig;
     type MetaState<'a> = ValueEmpty;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(
-            "Manage SSH keys on HostUp: account-level VPS keys, keys on shared-hosting accounts, \
-                     and resets of a VM's SSH keys.",
-            map! {
-                "api_key" => sensitive(optional(
-                    AttributeType::String,
-                    "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
-                     scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
-                     `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
-                )),
-                "endpoint" => optional(
-                    AttributeType::String,
-                    "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
-                     `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock). \
-                     The server's base URL: the provider adds `/api/...` itself.",
-                ),
-                "max_retries" => optional(
-                    AttributeType::Number,
-                    "How many times one request is retried after a rate limit (429), a server error or a \
-                     connection failure, when retrying is safe. Falls back to `HOSTUP_MAX_RETRIES`, then 8. \
-                     0 to 50.",
-                ),
-                "request_timeout" => optional(
-                    AttributeType::String,
-                    "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
-                     then `30s`.",
-                ),
-                "retry_deadline" => optional(
-                    AttributeType::String,
-                    "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
-                     Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
-                ),
-            },
-        ))
-    }
-
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
         self.check(diags, &config);
         Some(())
@@ -317,6 +280,43 @@ impl Provider for HostupProvider {
         Some(())
     }
 
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema(
+            "Manage SSH keys on HostUp: account-level VPS keys, keys on shared-hosting accounts, \
+                     and resets of a VM's SSH keys.",
+            map! {
+                "api_key" => sensitive(optional(
+                    AttributeType::String,
+                    "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
+                     scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
+                     `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
+                )),
+                "endpoint" => optional(
+                    AttributeType::String,
+                    "Base URL of the HostUp API. Falls back to `HOSTUP_ENDPOINT`, then \
+                     `https://cloud.hostup.se`. Must be https, except for a loopback host (a local mock). \
+                     The server's base URL: the provider adds `/api/...` itself.",
+                ),
+                "max_retries" => optional(
+                    AttributeType::Number,
+                    "How many times one request is retried after a rate limit (429), a server error or a \
+                     connection failure, when retrying is safe. Falls back to `HOSTUP_MAX_RETRIES`, then 8. \
+                     0 to 50.",
+                ),
+                "request_timeout" => optional(
+                    AttributeType::String,
+                    "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
+                     then `30s`.",
+                ),
+                "retry_deadline" => optional(
+                    AttributeType::String,
+                    "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
+                     Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
+                ),
+            },
+        ))
+    }
+
     fn get_resources(
         &self,
         _diags: &mut Diagnostics,
@@ -333,11 +333,12 @@ impl Provider for HostupProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
-        let (vps, hosting) = (&self.vps_keys, &self.hosting_keys);
+        let vps = &self.vps_keys;
+        let hosting = HostingSshKeysDataSource::new(self.hosting_keys.clone());
         Some(map! {
             short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(vps.clone())),
             short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(vps.clone())),
-            short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(HostingSshKeysDataSource::new(hosting.clone())),
+            short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(hosting),
         })
     }
 

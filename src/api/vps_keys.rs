@@ -182,25 +182,29 @@ impl VpsKeys<'_> {
         LF: Future<Output = Result<Option<VpsSshKey>, ApiError>>,
     {
         let (n, k) = (name.to_string(), public_key.to_string());
+        let req = &match legacy {
+            false => {
+                let body = CreateVpsKey {
+                    name: n,
+                    public_key: k,
+                };
+                self.core
+                    .request(Method::POST, &V2, Auth::Bearer, Some(&body))
+            }
+            true => {
+                let body = LegacyAddKey {
+                    name: n,
+                    public_key: k,
+                };
+                self.core
+                    .request(Method::POST, &LEGACY, Auth::ApiKeyHeader, Some(&body))
+            }
+        }?;
+        let what = (req.method(), req.path());
         if !legacy {
-            let body = CreateVpsKey {
-                name: n,
-                public_key: k,
-            };
-            let req = &self
-                .core
-                .request(Method::POST, &V2, Auth::Bearer, Some(&body))?;
             let send = |n| self.core.once::<VpsSshKey>(req, n);
-            let what = (req.method(), req.path());
             return create_once(self.core, what, name, fingerprint, send, find).await;
         }
-        let body = LegacyAddKey {
-            name: n,
-            public_key: k,
-        };
-        let req = &self
-            .core
-            .request(Method::POST, &LEGACY, Auth::ApiKeyHeader, Some(&body))?;
         let send = |n| async move {
             let reply: V1Envelope<LegacyAdded> = self.core.once(req, n).await?;
             let added = reply.data.ssh_key;
@@ -228,7 +232,6 @@ impl VpsKeys<'_> {
                 ))
             })
         };
-        let what = (req.method(), req.path());
         create_once(self.core, what, name, fingerprint, send, find).await
     }
 
