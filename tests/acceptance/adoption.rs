@@ -146,3 +146,38 @@ fn renaming_a_for_each_key_waits_for_the_old_keys_delete() {
     assert_eq!(names, ["ci-deploy", "ops-laptop-renamed"]);
     assert!(tf.plan().changed().is_empty());
 }
+
+#[test]
+fn a_create_answered_without_an_id_adopts_the_key_it_made() {
+    let account = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;
+    let hosting_add = "POST /api/v2/shared-hosting/{accountId}/ssh-keys";
+    let mock = MockServer::start(Seed::default());
+    let broken = |route: &str| hostup_mock::BrokenReply {
+        route: route.into(),
+        shape: hostup_mock::BrokenShape::WithoutId,
+        count: 1,
+    };
+    mock.set_faults(Faults {
+        broken_replies: vec![broken("POST /api/v2/ssh-keys"), broken(hosting_add)],
+        ..Faults::default()
+    });
+    let tf = Tf::new(&mock);
+    tf.config(&format!(
+        "{}\nresource \"hostup_hosting_ssh_key\" \"h\" {{\n  account_id = \"{account}\"\n  name       = \"h\"\n  public_key = {}\n}}\n",
+        key_config("made", &test_key(45, ""), ""),
+        hcl(&test_key(46, ""))
+    ));
+    tf.apply();
+    let vps = mock.vps_keys();
+    assert_eq!(vps.len(), 1, "one key, not two");
+    assert_eq!(tf.values("hostup_vps_ssh_key.k")["id"], json!(vps[0].id));
+    assert_eq!(mock.count("POST /api/v2/ssh-keys"), 1, "not resent");
+    let hosting = mock.hosting_keys(account);
+    assert_eq!(hosting.len(), 1);
+    assert_eq!(
+        tf.values("hostup_hosting_ssh_key.h")["id"],
+        json!(hosting[0].id)
+    );
+    assert_eq!(mock.count(hosting_add), 1, "not resent");
+    assert!(tf.plan().changed().is_empty());
+}

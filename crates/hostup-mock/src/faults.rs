@@ -65,9 +65,8 @@ fn rate_limit_headers(r: Reply, retry_after: u64) -> Reply {
         .with_header("x-ratelimit-reset", (unix_secs() + retry_after).to_string())
 }
 
-/// The reply for an injected fault, in the route's envelope (v1 or v2); `None` for the one shape
-/// that alters the route's real reply instead ([`BrokenShape::HasMoreWithoutCursor`], see
-/// [`has_more_without_cursor`]).
+/// The reply for an injected fault, in the route's envelope (v1 or v2); `None` for the shapes
+/// that alter the route's real reply instead (see [`alter`]).
 pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64) -> Option<Reply> {
     Some(match inj {
         Injected::Broken(shape) => return broken(*shape, ctx),
@@ -134,14 +133,19 @@ pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64
     })
 }
 
-/// A list page's body with `hasMore: true` and `nextCursor: null`; `None` if it is not a JSON
-/// object (the route's reply is then passed on unaltered).
-pub(crate) fn has_more_without_cursor(body: &[u8]) -> Option<Vec<u8>> {
+/// The route's real reply body altered as `shape` says (`hasMoreWithoutCursor`: `hasMore: true`
+/// and `nextCursor: null`; `withoutId`: no `id`); `None` if it is not a JSON object (the reply is
+/// then passed on unaltered).
+pub(crate) fn alter(shape: BrokenShape, body: &[u8]) -> Option<Vec<u8>> {
     let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(body) else {
         return None;
     };
-    m.insert("hasMore".into(), Value::Bool(true));
-    m.insert("nextCursor".into(), Value::Null);
+    if shape == BrokenShape::WithoutId {
+        m.remove("id");
+    } else {
+        m.insert("hasMore".into(), Value::Bool(true));
+        m.insert("nextCursor".into(), Value::Null);
+    }
     serde_json::to_vec(&m).ok()
 }
 
@@ -150,7 +154,7 @@ pub(crate) fn has_more_without_cursor(body: &[u8]) -> Option<Vec<u8>> {
 fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>) -> Option<Reply> {
     Some(match shape {
         BrokenShape::EmptyObject => Reply::json(200, &json!({})),
-        BrokenShape::HasMoreWithoutCursor => return None,
+        BrokenShape::HasMoreWithoutCursor | BrokenShape::WithoutId => return None,
         BrokenShape::EndlessList => Reply::json(
             200,
             &json!({"data": [], "hasMore": true, "nextCursor": format!("endless-{}", ctx.request_id)}),

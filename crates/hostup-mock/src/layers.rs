@@ -7,7 +7,7 @@ use super::faults::{self, Injected};
 use super::reply::{
     into_response, problem, v1_error, Ctx, Decided, DropConnection, FaultTag, Reply,
 };
-use super::seed::{BrokenShape, Profile};
+use super::seed::Profile;
 use super::shared::Shared;
 use super::state::RecordedRequest;
 use axum::body::Body;
@@ -223,17 +223,20 @@ pub(crate) async fn faults(
     let mut resp = match faults::reply(&inj, &ctx.err(), ctx.is_v1, retry_after) {
         Some(r) => into_response(r),
         None => {
-            debug_assert!(matches!(
-                inj,
-                Injected::Broken(BrokenShape::HasMoreWithoutCursor)
-            ));
-            // The request is carried out; its 200 page then claims more with no cursor.
+            // Only broken shapes alter the real reply; anything else passes unaltered.
+            let shape = match &inj {
+                Injected::Broken(shape) => *shape,
+                _ => return next.run(req).await,
+            };
+            // The request is carried out; its 2xx reply is then altered.
             let (parts, body) = next.run(req).await.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX)
                 .await
                 .unwrap_or_default();
-            let altered = (parts.status == 200)
-                .then(|| faults::has_more_without_cursor(&bytes))
+            let altered = parts
+                .status
+                .is_success()
+                .then(|| faults::alter(shape, &bytes))
                 .flatten();
             Response::from_parts(parts, Body::from(altered.unwrap_or_else(|| bytes.to_vec())))
         }

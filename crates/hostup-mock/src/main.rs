@@ -61,7 +61,8 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       innerSuccessFalse (the v1 reset answers success: false at both levels, or
                       only in `data`; no reset is carried out); endlessList (`200 {\"data\": [],
                       \"hasMore\": true}` with a new cursor every time: with a large count, a
-                      list that never ends).
+                      list that never ends); withoutId (a create is carried out, its reply lacks
+                      `id`).
     Routes are \"METHOD /template\", e.g. \"GET /api/v2/shared-hosting/{accountId}/ssh-keys\",
     \"POST /api/vm/{vmid}/reset-ssh-keys\".
 

@@ -214,4 +214,7 @@ pub enum BrokenShape {
     /// `200 {"data": [], "hasMore": true, "nextCursor": "<new every time>"}`: a list that never
     /// ends (with a large `count`). Nothing is carried out.
     EndlessList,
+    /// The route's real reply (the request is carried out) without its `id`: a create whose
+    /// answer cannot be decoded although the key was made (create routes).
+    WithoutId,
 }
