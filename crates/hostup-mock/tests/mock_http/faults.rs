@@ -311,3 +311,27 @@ async fn an_endless_list_never_ends_and_changes_nothing() {
     );
     assert_eq!(srv.vps_keys().len(), 1);
 }
+
+#[tokio::test]
+async fn a_create_without_id_is_carried_out() {
+    let srv = MockServer::start(Seed::default());
+    srv.set_faults(Faults {
+        broken_replies: vec![BrokenReply {
+            route: "POST /api/v2/ssh-keys".into(),
+            shape: BrokenShape::WithoutId,
+            count: 1,
+        }],
+        ..Faults::default()
+    });
+    let r = post(
+        &srv,
+        "/api/v2/ssh-keys",
+        json!({"name": "n", "publicKey": ED25519_A}),
+    )
+    .await;
+    assert_eq!(r.status, 201);
+    let body = r.json();
+    assert!(body.get("id").is_none(), "{body}");
+    assert_eq!(body["name"], json!("n"));
+    assert_eq!(srv.vps_keys().len(), 1, "the key was made");
+}
