@@ -59,7 +59,12 @@ pub struct VpsKeys<'a> {
     pub(super) routes: &'a Routes,
 }
 
-fn absent_log(operation: &str, instead: &str) {
+/// One WARN line when the server lacks the v2 `method` (on the collection, plus `suffix`); the
+/// legacy route is used instead.
+fn absent_log(core: &Core, method: &str, suffix: &str) {
+    let path = |segments: &[&str]| core.url(segments).path().to_string();
+    let operation = format!("{method} {}{suffix}", path(&V2));
+    let instead = format!("{method} {}", path(&LEGACY));
     crate::log::warn(
         "HostUp lacks a v2 key operation; using the legacy one instead",
         &[
@@ -154,7 +159,7 @@ impl VpsKeys<'_> {
             Err(CreateError::Api(e)) if e.route_absent() => {
                 *support = Support::Absent;
                 drop(support);
-                absent_log("POST /api/v2/ssh-keys", "POST /api/ssh-keys");
+                absent_log(self.core, "POST", "");
                 self.create_on(true, name, public_key, fingerprint, &find)
                     .await
             }
@@ -282,7 +287,7 @@ impl VpsKeys<'_> {
                 };
                 if let Some(p) = probe.as_deref_mut() {
                     *p = Support::Absent;
-                    absent_log("DELETE /api/v2/ssh-keys/{id}", "DELETE /api/ssh-keys");
+                    absent_log(self.core, "DELETE", "/{id}");
                 }
                 drop(probe);
                 self.delete_legacy(&key, &lookup).await
