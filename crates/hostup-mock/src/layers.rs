@@ -222,6 +222,7 @@ pub(crate) async fn faults(
     };
     let mut resp = match faults::reply(&inj, &ctx.err(), ctx.is_v1, retry_after) {
         Some(r) => into_response(r),
+        None if matches!(inj, Injected::Broken(BrokenShape::HugeString)) => faults::huge_string(),
         None => {
             debug_assert!(matches!(
                 inj,
