@@ -3,6 +3,12 @@
 
 use super::models::FieldError;
 use std::fmt;
+use std::time::Duration;
+
+/// The most of one reply this provider reads. A page of 100 keys is well under 200 KiB; 8 MiB is
+/// forty times that, so no real reply comes near it, while a broken or hostile server cannot make
+/// the provider hold (and quote) gigabytes.
+pub const MAX_REPLY_BYTES: usize = 8 << 20;
 
 /// What kind of failure, which decides whether a retry is safe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +68,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// How many attempts were made (1 = no retry).
     pub attempts: u32,
+    /// How long HostUp asked to wait before the next attempt, when that was longer than the
+    /// operation's `retry_deadline` allowed, so no retry was made.
+    pub wait_past_deadline: Option<Duration>,
 }
 
 impl ApiError {
@@ -77,6 +86,7 @@ impl ApiError {
             field_errors: Vec::new(),
             request_id: None,
             attempts: 1,
+            wait_past_deadline: None,
         }
     }
 
@@ -91,7 +101,7 @@ impl ApiError {
     ) -> Self {
         let mut err = ApiError::new(ErrorKind::Status, method, path, String::new());
         err.status = Some(status);
-        err.request_id = header_request_id.map(str::to_string);
+        err.request_id = header_request_id.map(clip);
         parse_error_body(&mut err, content_type, body);
         err
     }
@@ -163,9 +173,9 @@ impl ApiError {
             ErrorKind::Rejected,
             method,
             path,
-            format!("HostUp answered with success: false: {message}"),
+            format!("HostUp answered with success: false: {}", clip(message)),
         );
-        e.request_id = Some(request_id).filter(|r| !r.is_empty());
+        e.request_id = Some(clip(&request_id)).filter(|r| !r.is_empty());
         e
     }
 
@@ -175,10 +185,46 @@ impl ApiError {
             ErrorKind::Decode,
             method,
             path,
-            format!("the reply does not match the API contract: {what}"),
+            format!(
+                "the reply does not match the API contract: {}",
+                clip(&what.to_string())
+            ),
         );
         e.status = Some(status);
         e
+    }
+
+    /// A 2xx reply longer than [`MAX_REPLY_BYTES`]: not read past the cap, so its outcome is not
+    /// known, as for a reply cut off; a create settles it by reading the inventory again.
+    pub fn too_large(method: &str, path: &str, status: u16) -> Self {
+        ApiError::contract(
+            method,
+            path,
+            status,
+            format_args!(
+                "the reply is longer than {} MiB, the most this provider reads of one reply, so it \
+                 was not read further",
+                MAX_REPLY_BYTES >> 20
+            ),
+        )
+    }
+
+    /// A 3xx: redirects are never followed (the API key would go along to wherever it points),
+    /// so say where the server points, for the user to decide.
+    pub fn redirected(mut self, location: Option<&str>) -> Self {
+        let status = self.status.unwrap_or(0);
+        self.detail = match location.filter(|l| !l.trim().is_empty()) {
+            Some(l) => format!(
+                "HostUp answered {status} and points to \"{}\"; redirects are not followed. Set \
+                 `endpoint` to that server if it is HostUp's.",
+                clip(l.trim())
+            ),
+            None => format!(
+                "HostUp answered {status}, a redirect without a Location; redirects are not \
+                 followed. Check `endpoint`."
+            ),
+        };
+        self
     }
 
     /// Remove a secret from every text field, in case a server echoes it back.
@@ -238,8 +284,9 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Longest piece of a non-JSON body quoted in a message.
-const QUOTE_LIMIT: usize = 200;
+/// Longest piece of server-supplied text (a non-JSON body, a title, a detail, a name) quoted in a
+/// message, in characters.
+pub(crate) const QUOTE_LIMIT: usize = 200;
 
 /// Fill `err` from an error body, whichever envelope it uses; never fails, never panics.
 fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
@@ -274,11 +321,13 @@ fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
             return;
         }
     };
+    // Every text the server sends is clipped and stripped of control characters here, before
+    // any of it can reach a diagnostic or a log line (see [`clip`]).
     let s = |k: &str| {
         obj.get(k)
             .and_then(|v| v.as_str())
-            .map(str::to_string)
             .filter(|s| !s.is_empty())
+            .map(clip)
     };
     err.code = s("code");
     // v2 has `title`, v1 has `error` (the HTTP status title).
@@ -293,26 +342,49 @@ fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
         err.field_errors = list
             .iter()
             .filter_map(|e| serde_json::from_value::<FieldError>(e.clone()).ok())
+            .map(|f| FieldError {
+                pointer: clip(&f.pointer),
+                detail: clip(&f.detail),
+                code: clip(&f.code),
+            })
             .collect();
-    }
-}
-
-/// `s` as it may appear in a message: at most [`QUOTE_LIMIT`] characters, control characters
-/// replaced by spaces.
-pub(crate) fn clip(s: &str) -> String {
-    let clipped: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(QUOTE_LIMIT)
-        .collect();
-    match s.chars().count() > QUOTE_LIMIT {
-        true => format!("{clipped}…"),
-        false => clipped,
     }
 }
 
 fn quote(s: &str) -> String {
     format!("\"{}\"", clip(s))
+}
+
+/// Whether `c` must not reach a terminal: C0 controls but tab, DEL, C1 controls (ESC, BEL and
+/// the CSI/OSC introducers rewrite what a terminal shows), and the bidi overrides and isolates
+/// (which reorder the text around them, "Trojan Source").
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// A server-supplied text made fit for a diagnostic or a log line: every character a terminal
+/// would act on becomes a space (bidi controls are dropped), and the text is clipped to
+/// [`QUOTE_LIMIT`] characters, marked with "…". HostUp is untrusted input: a reply could
+/// otherwise rewrite the user's terminal or flood it. Values written to the state are data and
+/// are never passed through this.
+pub(crate) fn clip(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(QUOTE_LIMIT * 4));
+    let mut kept = 0;
+    for c in s.chars() {
+        if kept == QUOTE_LIMIT {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => continue,
+            c if unsafe_char(c) => out.push(' '),
+            c => out.push(c),
+        }
+        kept += 1;
+    }
+    out
 }
 
 /// Crude tag stripper, enough to show the text of a gateway's error page.
@@ -334,105 +406,5 @@ fn strip_tags(html: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn problem_json_shows_everything() {
-        let body = br#"{"type":"https://developer.hostup.se/errors/invalid_request","title":"Validation failed",
-            "status":400,"detail":"The request body failed validation.","code":"invalid_request",
-            "requestId":"req_1","errors":[{"pointer":"/name","detail":"name is required","code":"missing_required"}]}"#;
-        let e = ApiError::from_reply(
-            "POST",
-            "/api/v2/ssh-keys",
-            400,
-            "application/problem+json",
-            body,
-            None,
-        );
-        let msg = e.to_string();
-        for want in [
-            "POST /api/v2/ssh-keys",
-            "400",
-            "invalid_request",
-            "The request body failed validation.",
-            "/name: name is required (missing_required)",
-            "requestId: req_1",
-        ] {
-            assert!(msg.contains(want), "{msg} lacks {want}");
-        }
-    }
-
-    #[test]
-    fn v1_envelope() {
-        let body = br#"{"code":"INTERNAL_ERROR","error":"Internal Server Error","message":"Failed to reset SSH keys","requestId":"2121ae20","timestamp":"t"}"#;
-        let e = ApiError::from_reply(
-            "POST",
-            "/api/vm/1/reset-ssh-keys",
-            500,
-            "application/json",
-            body,
-            None,
-        );
-        assert_eq!(e.code.as_deref(), Some("INTERNAL_ERROR"));
-        assert_eq!(e.detail, "Failed to reset SSH keys");
-        assert_eq!(e.request_id.as_deref(), Some("2121ae20"));
-        assert!(e.to_string().contains("Internal Server Error"));
-    }
-
-    #[test]
-    fn html_and_empty_bodies_are_explained() {
-        let e = ApiError::from_reply(
-            "GET",
-            "/api/v2/ssh-keys",
-            502,
-            "text/html",
-            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
-            Some("hdr-id"),
-        );
-        assert!(e.detail.contains("HTML page"), "{}", e.detail);
-        assert!(e.detail.contains("502 Bad Gateway"));
-        assert_eq!(e.request_id.as_deref(), Some("hdr-id"));
-        let e = ApiError::from_reply("GET", "/x", 500, "", b"", None);
-        assert!(e.detail.contains("empty body"));
-    }
-
-    #[test]
-    fn redact_removes_secret() {
-        let e = ApiError::from_reply(
-            "GET",
-            "/x",
-            401,
-            "application/json",
-            br#"{"detail":"bad key sk-secret-123"}"#,
-            None,
-        )
-        .redact("sk-secret-123");
-        assert!(!e.to_string().contains("sk-secret-123"));
-    }
-
-    #[test]
-    fn arbitrary_bodies_never_panic() {
-        let mut x: u32 = 7;
-        for len in 0..300 {
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    (x >> 24) as u8
-                })
-                .collect();
-            let _ =
-                ApiError::from_reply("GET", "/", 500, "application/json", &bytes, None).to_string();
-        }
-        for body in [
-            &b"[]"[..],
-            b"null",
-            b"{\"errors\":5}",
-            b"{\"code\":{}}",
-            b"\"str\"",
-        ] {
-            let _ =
-                ApiError::from_reply("GET", "/", 500, "application/json", body, None).to_string();
-        }
-    }
-}
+#[path = "errors_tests.rs"]
+mod tests;

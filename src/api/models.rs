@@ -5,6 +5,7 @@
 //! replies against HostUp's documented shapes). Optional and nullable fields default, so a reply
 //! with a field missing is not a decoding failure.
 
+use super::errors::clip;
 use crate::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -31,9 +32,15 @@ pub struct ActionGate {
 /// Why an action is blocked, as one phrase with HostUp's reason and code.
 impl fmt::Display for ActionGate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.reason.as_deref().unwrap_or("no reason given"))?;
+        // HostUp's texts, clipped and without control characters: this reaches diagnostics.
+        f.write_str(
+            &self
+                .reason
+                .as_deref()
+                .map_or_else(|| "no reason given".into(), clip),
+        )?;
         match &self.code {
-            Some(code) => write!(f, " (code \"{code}\")"),
+            Some(code) => write!(f, " (code \"{}\")", clip(code)),
             None => Ok(()),
         }
     }

@@ -179,6 +179,30 @@ impl Retrier {
             if failed.stop || !retryable(&err, repeat) || n > policy.max_retries {
                 return Err(err);
             }
+            if started.elapsed() + delay > policy.deadline {
+                let left = policy.deadline.saturating_sub(started.elapsed());
+                err.detail = match failed.wait.filter(|w| *w >= delay.min(MAX_SERVER_WAIT)) {
+                    // The server's own wait is what does not fit: say so, not "kept failing".
+                    Some(asked) => {
+                        err.wait_past_deadline = Some(asked);
+                        format!(
+                            "{} (no retry was made: HostUp asked to wait {} before the next \
+                             attempt, longer than the {}s left of this operation's retry_deadline \
+                             of {}s)",
+                            err.detail,
+                            wait_text(asked),
+                            left.as_secs(),
+                            policy.deadline.as_secs()
+                        )
+                    }
+                    None => format!(
+                        "{} (gave up: the next retry would pass the {}s deadline of this operation)",
+                        err.detail,
+                        policy.deadline.as_secs()
+                    ),
+                };
+                return Err(err);
+            }
             log::warn(
                 "retrying HostUp API call",
                 &[
@@ -189,18 +213,20 @@ impl Retrier {
                     ("reason", json!(err.summary())),
                 ],
             );
-            if started.elapsed() + delay > policy.deadline {
-                err.detail = format!(
-                    "{} (gave up: the next retry would pass the {}s deadline of this operation)",
-                    err.detail,
-                    policy.deadline.as_secs()
-                );
-                return Err(err);
-            }
             if !crate::cancel::sleep(delay).await {
                 return Err(cancelled_error(method, path, n));
             }
         }
+    }
+}
+
+/// A wait as the server gave it, in seconds, with its size in hours or days when it is long.
+fn wait_text(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    match s {
+        s if s >= 2.0 * 86_400.0 => format!("{}s (about {:.0} days)", s.round(), s / 86_400.0),
+        s if s >= 2.0 * 3_600.0 => format!("{}s (about {:.0} hours)", s.round(), s / 3_600.0),
+        s => format!("{}s", s.round()),
     }
 }
 
@@ -215,7 +241,11 @@ fn cancelled_error(method: &str, path: &str, attempts: u32) -> ApiError {
     e
 }
 
-/// Exponential backoff with full jitter, never shorter than what the server asked for.
+/// The longest a retry waits for a server that asked for more (it may answer sooner).
+const MAX_SERVER_WAIT: Duration = Duration::from_secs(3600);
+
+/// Exponential backoff with full jitter, never shorter than what the server asked for (up to
+/// [`MAX_SERVER_WAIT`]).
 pub fn backoff(policy: &RetryPolicy, attempt: u32, server: Option<Duration>) -> Duration {
     let exp = policy
         .base_delay
@@ -223,7 +253,7 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32, server: Option<Duration>) -> 
         .min(policy.max_delay);
     let jitter = exp.mul_f64(0.5 + 0.5 * pseudo_random());
     match server {
-        Some(s) => s.max(jitter.min(policy.base_delay)),
+        Some(s) => s.min(MAX_SERVER_WAIT).max(jitter.min(policy.base_delay)),
         None => jitter,
     }
 }

@@ -1,10 +1,10 @@
 //! One HTTP attempt: authentication and headers, sending, and classifying what came back into a
 //! decoded body or an [`ApiError`]. Retrying is [`super::retry`]'s business, not this one's.
 
-use super::errors::{ApiError, ErrorKind};
+use super::errors::{clip, ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
 use crate::log;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -98,25 +98,39 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
     }
     let sent_at = Instant::now();
     let failed = match builder.send().await {
-        Ok(resp) => {
+        Ok(mut resp) => {
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
             let request_id = || header_str(&headers, "x-request-id");
-            match resp.bytes().await {
-                Ok(bytes) if (200..300).contains(&status) => {
-                    log_call(m, path, json!(status), sent_at, request_id(), attempt);
-                    return decode(m, path, status, &headers, &bytes).map_err(Failed::new);
+            match read_capped(&mut resp).await {
+                Ok((_, true)) if (200..300).contains(&status) => {
+                    let mut e = ApiError::too_large(m, path, status);
+                    e.request_id = request_id().map(clip);
+                    Failed::new(e)
                 }
-                Ok(bytes) => {
+                Ok((bytes, _)) if (200..300).contains(&status) => {
+                    match decode(m, path, status, &headers, &bytes, key) {
+                        Ok(decoded) => {
+                            log_call(m, path, json!(status), sent_at, request_id(), attempt);
+                            return Ok(decoded);
+                        }
+                        Err(e) => Failed::new(e),
+                    }
+                }
+                // An error body past the cap is parsed from its first MAX_REPLY_BYTES: not JSON
+                // then, so only its beginning is quoted; the status still says what failed.
+                Ok((bytes, _)) => {
                     let ct = header_str(&headers, CONTENT_TYPE.as_str()).unwrap_or("");
-                    let mut f = Failed::new(ApiError::from_reply(
-                        m,
-                        path,
-                        status,
-                        ct,
-                        &bytes,
-                        request_id(),
-                    ));
+                    let body = redacted(&String::from_utf8_lossy(&bytes), key);
+                    let mut err =
+                        ApiError::from_reply(m, path, status, ct, body.as_bytes(), request_id());
+                    if (300..400).contains(&status) {
+                        let location = headers
+                            .get(LOCATION)
+                            .map(|v| redacted(&String::from_utf8_lossy(v.as_bytes()), key));
+                        err = err.redirected(location.as_deref());
+                    }
+                    let mut f = Failed::new(err);
                     f.wait = server_wait(&headers);
                     f
                 }
@@ -152,13 +166,16 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
 }
 
 /// How long the server asked us to wait: `Retry-After` (seconds) or `X-RateLimit-Reset`
-/// (a Unix time, or a number of seconds when small).
+/// (a Unix time, or a number of seconds when small). As asked, whatever its length: the retry
+/// loop bounds what it sleeps, and says so when the wait is longer than `retry_deadline`.
 pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+    // About 30 years: any longer is the same answer, and bounds `from_secs_f64`.
+    const LONGEST: u64 = 1 << 30;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let retry_after = header(RETRY_AFTER.as_str())
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)));
+        .map(|s| Duration::from_secs_f64(s.min(LONGEST as f64)));
     let reset = header("x-ratelimit-reset")
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|v| {
@@ -167,9 +184,9 @@ pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
                 .map(|d| d.as_secs())
                 .unwrap_or(0);
             if v > 1_000_000_000 {
-                Duration::from_secs(v.saturating_sub(now).min(3600))
+                Duration::from_secs(v.saturating_sub(now).min(LONGEST))
             } else {
-                Duration::from_secs(v.min(3600))
+                Duration::from_secs(v.min(LONGEST))
             }
         });
     match (retry_after, reset) {
@@ -211,36 +228,65 @@ fn decode<T: DeserializeOwned + Contract>(
     status: u16,
     headers: &HeaderMap,
     bytes: &[u8],
+    key: &Secret,
 ) -> Result<Option<T>, ApiError> {
     if status == 204 || bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(None);
     }
     let decoded: T = serde_json::from_slice(bytes).map_err(|e| {
         let ct = header_str(headers, CONTENT_TYPE.as_str()).unwrap_or("");
+        // Redacted before anything is clipped, so that no part of the key survives a clip.
+        let body = redacted(&String::from_utf8_lossy(bytes), key);
         let mut err = ApiError::from_reply(
             method,
             path,
             status,
             ct,
-            bytes,
+            body.as_bytes(),
             header_str(headers, "x-request-id"),
         );
         err.kind = ErrorKind::Decode;
         err.code = None;
         if ct.contains("json") || e.is_data() {
+            // serde quotes what it could not decode: the server's text, clipped like any other.
             err.detail = format!(
                 "the reply does not match the API contract: {}",
-                without_position(&e)
+                clip(&redacted(&without_position(&e), key))
             );
         }
         err
     })?;
     decoded.check().map_err(|what| {
         let mut err = ApiError::contract(method, path, status, what);
-        err.request_id = header_str(headers, "x-request-id").map(str::to_string);
+        err.request_id = header_str(headers, "x-request-id").map(clip);
         err
     })?;
     Ok(Some(decoded))
+}
+
+/// The body, read chunk by chunk up to [`MAX_REPLY_BYTES`], and whether there was more: the rest is
+/// never read (dropping the reply closes the connection), so a server cannot make us hold more.
+async fn read_capped(resp: &mut reqwest::Response) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        let room = MAX_REPLY_BYTES - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// `text` with the API key replaced, should a server echo it back.
+fn redacted(text: &str, key: &Secret) -> String {
+    let k = key.expose();
+    if k.len() >= 4 && text.contains(k) {
+        text.replace(k, "<redacted>")
+    } else {
+        text.to_string()
+    }
 }
 
 /// serde's message without " at line 1 column 2", which means nothing to a user.
@@ -272,6 +318,6 @@ fn transport_text(e: &reqwest::Error) -> String {
     if source.is_empty() {
         what.to_string()
     } else {
-        format!("{what}: {source}")
+        format!("{what}: {}", clip(&source))
     }
 }

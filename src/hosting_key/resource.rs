@@ -7,6 +7,7 @@
 use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyState;
 use super::store::HostingKeyStore;
+use crate::api::errors::clip;
 use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::api::{ApiError, CreateError, Outcome, Removal};
 use crate::configured::Configured;
@@ -92,9 +93,9 @@ fn already_there(diags: &mut Diagnostics, account: &str, existing: Option<&Hosti
         Some(k) => format!(
             "This key is already authorized on hosting account {account} as id \"{}\" (name \"{}\"). \
              To manage it with this resource, adopt it instead of importing it again:\n\n{}",
-            k.id,
-            k.name,
-            import_hint(TYPE_NAME, &format!("{account}/{}", k.id))
+            clip(&k.id),
+            clip(&k.name),
+            import_hint(TYPE_NAME, &format!("{account}/{}", clip(&k.id)))
         ),
         None => format!(
             "This key is already authorized on hosting account {account}. Find its id with the \

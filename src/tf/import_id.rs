@@ -2,6 +2,7 @@
 //! prints, by the MD5 fingerprint HostUp's control panel shows, or by `name:<name>`; and the one
 //! key it must name among those listed.
 
+use crate::api::errors::clip;
 use crate::api::models::ListedKey;
 use crate::ssh_key::PublicKey;
 use std::fmt;
@@ -57,10 +58,10 @@ impl KeySelector {
 impl fmt::Display for KeySelector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            KeySelector::Id(x) => write!(f, "id \"{x}\""),
-            KeySelector::Name(x) => write!(f, "name \"{x}\""),
-            KeySelector::Fingerprint(x) => write!(f, "fingerprint {x}"),
-            KeySelector::Md5(x) => write!(f, "MD5 fingerprint {x}"),
+            KeySelector::Id(x) => write!(f, "id \"{}\"", clip(x)),
+            KeySelector::Name(x) => write!(f, "name \"{}\"", clip(x)),
+            KeySelector::Fingerprint(x) => write!(f, "fingerprint {}", clip(x)),
+            KeySelector::Md5(x) => write!(f, "MD5 fingerprint {}", clip(x)),
         }
     }
 }
@@ -95,8 +96,9 @@ pub fn find_one<'k, K: ListedKey>(
                 .iter()
                 .map(|k| {
                     let fp = k.fingerprint();
-                    let fp = fp.as_deref().unwrap_or("no fingerprint");
-                    format!("  {} ({fp})", import_id(k))
+                    let fp = fp.as_deref().map_or_else(|| "no fingerprint".into(), clip);
+                    // HostUp's ids and fingerprints, as every server text in a diagnostic.
+                    format!("  {} ({fp})", clip(&import_id(k)))
                 })
                 .collect();
             diags.root_error(
@@ -105,7 +107,7 @@ pub fn find_one<'k, K: ListedKey>(
                     "{n} SSH keys in {place} have {selector}:\n\n{}\n\nImport one of them by its \
                      own import ID, e.g.\n\n  terraform import {type_name}.<name> {}",
                     list.join("\n"),
-                    import_id(matches[0])
+                    clip(&import_id(matches[0]))
                 ),
             );
             None

@@ -2,6 +2,7 @@
 //! (at plan time, and again before the DELETE, since Terraform 1.0 does not plan destroys).
 
 use super::store::VpsKeyStore;
+use crate::api::errors::clip;
 use crate::tf::diagnostics::OrReport;
 use tf_provider::{AttributePath, Diagnostics};
 
@@ -45,7 +46,7 @@ pub async fn check(diags: &mut Diagnostics, api: &VpsKeyStore, id: &str, action:
             format!(
                 "SSH key {id} (\"{}\") cannot be renamed: {g}. Nothing was sent. Keep the current name \
                  until HostUp allows the rename.",
-                k.name
+                clip(&k.name)
             ),
             AttributePath::new("name"),
         ),
@@ -54,7 +55,7 @@ pub async fn check(diags: &mut Diagnostics, api: &VpsKeyStore, id: &str, action:
             format!(
                 "SSH key {id} (\"{}\") cannot be deleted: {g}. Nothing was sent; the key stays in the \
                  state. Run the destroy again once HostUp allows it.",
-                k.name
+                clip(&k.name)
             ),
         ),
     }

@@ -9,6 +9,7 @@ use super::attributes as attr;
 use super::gate::{self, Action, Gate};
 use super::state::VpsKeyState;
 use super::store::VpsKeyStore;
+use crate::api::errors::clip;
 use crate::api::models::VpsSshKey;
 use crate::api::CreateError;
 use crate::configured::Configured;
@@ -63,9 +64,9 @@ fn duplicate_error(diags: &mut Diagnostics, existing: Option<&VpsSshKey>, finger
              (name \"{}\"). HostUp keeps one copy of a key per account, so nothing was created. To manage \
              that key with this resource, adopt it instead of creating it:\n\n{}\n\nor remove the other \
              copy first.",
-            k.id,
-            k.name,
-            import_hint(TYPE_NAME, &k.id)
+            clip(&k.id),
+            clip(&k.name),
+            import_hint(TYPE_NAME, &clip(&k.id))
         ),
         None => format!(
             "A VPS SSH key with fingerprint {fingerprint} already exists in this HostUp account, so nothing \

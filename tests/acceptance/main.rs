@@ -22,6 +22,7 @@ mod logging;
 mod openssh;
 mod published;
 mod request_counts;
+mod server_text;
 mod vm_ssh_reset;
 mod vps_data_sources;
 mod vps_ssh_key;

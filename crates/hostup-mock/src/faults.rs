@@ -3,10 +3,15 @@
 //! the "drop the create reply" fault lives in the create handlers because it happens after commit.
 
 use super::clock::unix_secs;
-use super::reply::{problem, status_title, v1_error, ErrCtx, Reply};
-use super::seed::{BrokenShape, ForcedError};
+use super::reply::{
+    problem, problem_titled, status_title, v1_error, v1_error_titled, ErrCtx, Reply, JSON,
+};
+use super::seed::{BrokenShape, ForcedError, HUGE_REPLY_BYTES};
 use super::state::State;
 use super::wire::{ResetVmKeysData, ResetVmKeysReply};
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
 use serde_json::{json, Value};
 
 pub(crate) enum Injected {
@@ -66,7 +71,8 @@ fn rate_limit_headers(r: Reply, retry_after: u64) -> Reply {
 }
 
 /// The reply for an injected fault, in the route's envelope (v1 or v2); `None` for the shapes
-/// that alter the route's real reply instead (see [`alter`]).
+/// that alter the route's real reply instead (see [`alter`]) and for
+/// [`BrokenShape::HugeString`] ([`huge_string`]).
 pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64) -> Option<Reply> {
     Some(match inj {
         Injected::Broken(shape) => return broken(*shape, ctx),
@@ -118,11 +124,17 @@ pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64
                 } else {
                     fe.message.as_str()
                 };
+                let title = Some(fe.title.as_str()).filter(|t| !t.is_empty());
                 if v1 {
-                    v1_error(ctx, status, code, msg)
+                    v1_error_titled(ctx, status, code, msg, title)
                 } else {
-                    problem(ctx, status, code, msg, vec![])
+                    problem_titled(ctx, status, code, msg, fe.errors.clone(), title)
                 }
+            };
+            let r = if fe.location.is_empty() {
+                r
+            } else {
+                r.with_header("location", fe.location.as_str())
             };
             if status == 429 {
                 rate_limit_headers(r, retry_after)
@@ -154,7 +166,10 @@ pub(crate) fn alter(shape: BrokenShape, body: &[u8]) -> Option<Vec<u8>> {
 fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>) -> Option<Reply> {
     Some(match shape {
         BrokenShape::EmptyObject => Reply::json(200, &json!({})),
-        BrokenShape::HasMoreWithoutCursor | BrokenShape::WithoutId => return None,
+        // Built by the layer: altering the real reply, or too large for a `Reply`'s copy.
+        BrokenShape::HasMoreWithoutCursor | BrokenShape::WithoutId | BrokenShape::HugeString => {
+            return None
+        }
         BrokenShape::EndlessList => Reply::json(
             200,
             &json!({"data": [], "hasMore": true, "nextCursor": format!("endless-{}", ctx.request_id)}),
@@ -179,4 +194,20 @@ fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>) -> Option<Reply> {
             )
         }
     })
+}
+
+/// The [`BrokenShape::HugeString`] reply: `200 "xxxx…"`, its body made once per process and
+/// shared by every reply (a `Bytes` clone is a reference, not a copy).
+pub(crate) fn huge_string() -> Response {
+    static BODY: std::sync::OnceLock<Bytes> = std::sync::OnceLock::new();
+    let body = BODY.get_or_init(|| {
+        let mut b = vec![b'x'; HUGE_REPLY_BYTES];
+        b[0] = b'"';
+        b[HUGE_REPLY_BYTES - 1] = b'"';
+        b.into()
+    });
+    let mut resp = Response::new(Body::from(body.clone()));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    resp
 }

@@ -7,7 +7,7 @@ use super::faults::{self, Injected};
 use super::reply::{
     into_response, problem, v1_error, Ctx, Decided, DropConnection, FaultTag, Reply,
 };
-use super::seed::Profile;
+use super::seed::{BrokenShape, Profile};
 use super::shared::Shared;
 use super::state::RecordedRequest;
 use axum::body::Body;
@@ -222,6 +222,7 @@ pub(crate) async fn faults(
     };
     let mut resp = match faults::reply(&inj, &ctx.err(), ctx.is_v1, retry_after) {
         Some(r) => into_response(r),
+        None if matches!(inj, Injected::Broken(BrokenShape::HugeString)) => faults::huge_string(),
         None => {
             // Only broken shapes alter the real reply; anything else passes unaltered.
             let shape = match &inj {

@@ -35,10 +35,10 @@ pub mod wire;
 
 pub use seed::{
     BrokenReply, BrokenShape, Faults, ForcedError, Profile, Seed, SeedHostingAccount,
-    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey,
+    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey, HUGE_REPLY_BYTES,
 };
 pub use state::{RecordedRequest, RecordedReset};
-pub use wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
+pub use wire::{ActionGate, FieldError, HostingSshKey, VpsKeyActions, VpsSshKey};
 
 use hostup::ssh_key::PublicKey;
 use shared::Shared;

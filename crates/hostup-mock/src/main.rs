@@ -53,7 +53,12 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
     withholdPublicKey  a hosting key listed with \"publicKey\": null (fingerprint, type, bits and
                       comment still reported), as HostUp may list it.
     forcedErrors      [{\"route\": \"GET /api/v2/ssh-keys\", \"status\": 503, \"code\": \"\",
-                        \"message\": \"\", \"count\": 1, \"html\": false}]
+                        \"message\": \"\", \"count\": 1, \"html\": false, \"title\": \"\",
+                        \"errors\": [], \"location\": \"\"}]:
+                      message is the detail (v1: message); title replaces the status's title
+                      (v1: error); errors are the problem's field errors ({\"pointer\", \"detail\",
+                      \"code\"}); location is sent as the Location header (e.g. with a 301). A
+                      forced 429 sends retryAfterSecs, however large, as Retry-After.
     brokenReplies     [{\"route\": \"GET /api/v2/ssh-keys\", \"shape\": \"emptyObject\", \"count\": 1}]:
                       the next `count` requests on the route answer 200 but break the contract.
                       Shapes: emptyObject (`200 {}`, nothing carried out); hasMoreWithoutCursor
@@ -62,7 +67,8 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       only in `data`; no reset is carried out); endlessList (`200 {\"data\": [],
                       \"hasMore\": true}` with a new cursor every time: with a large count, a
                       list that never ends); withoutId (a create is carried out, its reply lacks
-                      `id`).
+                      `id`); hugeString (`200`, one JSON string of 32 MiB, past any sane reply
+                      cap; nothing carried out).
     Routes are \"METHOD /template\", e.g. \"GET /api/v2/shared-hosting/{accountId}/ssh-keys\",
     \"POST /api/vm/{vmid}/reset-ssh-keys\".
 

@@ -148,10 +148,22 @@ pub(crate) fn problem(
     detail: &str,
     errors: Vec<FieldError>,
 ) -> Reply {
-    let title = if code == "invalid_request" {
-        "Validation failed"
-    } else {
-        status_title(status)
+    problem_titled(ctx, status, code, detail, errors, None)
+}
+
+/// [`problem`] with `title` instead of the status's (a forced error's).
+pub(crate) fn problem_titled(
+    ctx: &ErrCtx<'_>,
+    status: u16,
+    code: &str,
+    detail: &str,
+    errors: Vec<FieldError>,
+    title: Option<&str>,
+) -> Reply {
+    let title = match title {
+        Some(t) => t,
+        None if code == "invalid_request" => "Validation failed",
+        None => status_title(status),
     };
     let p = Problem {
         type_uri: Some(format!("https://developer.hostup.se/errors/{code}")),
@@ -184,9 +196,20 @@ pub(crate) fn field(pointer: &str, code: &str, detail: impl Into<String>) -> Fie
 
 /// The v1 error envelope (VM reset).
 pub(crate) fn v1_error(ctx: &ErrCtx<'_>, status: u16, code: &str, message: &str) -> Reply {
+    v1_error_titled(ctx, status, code, message, None)
+}
+
+/// [`v1_error`] with `error` (the title) instead of the status's (a forced error's).
+pub(crate) fn v1_error_titled(
+    ctx: &ErrCtx<'_>,
+    status: u16,
+    code: &str,
+    message: &str,
+    title: Option<&str>,
+) -> Reply {
     let e = V1Error {
         code: Some(code.to_string()),
-        error: Some(status_title(status).to_string()),
+        error: Some(title.unwrap_or(status_title(status)).to_string()),
         message: Some(message.to_string()),
         request_id: Some(ctx.request_id.to_string()),
         timestamp: Some(ctx.timestamp.to_string()),

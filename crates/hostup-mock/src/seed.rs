@@ -2,7 +2,7 @@
 //! mock's public configuration types, as `hostup-mock --help` describes them.
 
 use super::fixtures::{ACCOUNT_ID, HOSTING_ACCOUNT_ID, TOKEN, VMID};
-use super::wire::ActionGate;
+use super::wire::{ActionGate, FieldError};
 use serde::{Deserialize, Serialize};
 
 pub const ALL_SCOPES: &[&str] = &[
@@ -169,8 +169,9 @@ fn one() -> u32 {
     1
 }
 
-/// Make the next `count` requests on `route` ("METHOD /template") fail with `status`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Make the next `count` requests on `route` ("METHOD /template") fail with `status`. (`Default`
+/// is for struct literals in code; it has `count: 0`, where JSON defaults to 1.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ForcedError {
     pub route: String,
@@ -184,6 +185,15 @@ pub struct ForcedError {
     /// Answer with an HTML gateway page instead of the route's JSON envelope.
     #[serde(default)]
     pub html: bool,
+    /// The envelope's `title` (v2) or `error` (v1) instead of the status's; empty: the status's.
+    #[serde(default)]
+    pub title: String,
+    /// Field errors of the v2 problem document (`errors`).
+    #[serde(default)]
+    pub errors: Vec<FieldError>,
+    /// Sent as the `Location` header (for a forced 3xx) when not empty.
+    #[serde(default)]
+    pub location: String,
 }
 
 /// Make the next `count` requests on `route` ("METHOD /template") answer 200 with a body that
@@ -217,4 +227,10 @@ pub enum BrokenShape {
     /// The route's real reply (the request is carried out) without its `id`: a create whose
     /// answer cannot be decoded although the key was made (create routes).
     WithoutId,
+    /// `200`, `application/json`, whose body is one JSON string of [`HUGE_REPLY_BYTES`]: far past
+    /// what a client should read of a reply. Nothing is carried out.
+    HugeString,
 }
+
+/// The size of the [`BrokenShape::HugeString`] body: four times the provider's 8 MiB cap.
+pub const HUGE_REPLY_BYTES: usize = 32 << 20;

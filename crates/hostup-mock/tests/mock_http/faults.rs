@@ -85,6 +85,7 @@ async fn forced_errors_html_and_envelopes() {
                 message: String::new(),
                 count: 1,
                 html: true,
+                ..ForcedError::default()
             },
             ForcedError {
                 route: "POST /api/vm/{vmid}/reset-ssh-keys".into(),
@@ -93,6 +94,7 @@ async fn forced_errors_html_and_envelopes() {
                 message: "Failed to reset SSH keys".into(),
                 count: 2,
                 html: false,
+                ..ForcedError::default()
             },
             ForcedError {
                 route: "PATCH /api/v2/ssh-keys/{id}".into(),
@@ -101,6 +103,7 @@ async fn forced_errors_html_and_envelopes() {
                 message: "Down for maintenance.".into(),
                 count: 1,
                 html: false,
+                ..ForcedError::default()
             },
         ],
         ..Faults::default()

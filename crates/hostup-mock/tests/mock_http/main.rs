@@ -10,5 +10,6 @@ mod faults;
 mod hosting;
 mod profiles;
 mod robustness;
+mod server_text;
 mod v1;
 mod vps;
