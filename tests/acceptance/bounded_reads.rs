@@ -51,6 +51,32 @@ fn a_list_that_never_ends_is_an_error_and_the_state_is_kept() {
 }
 
 #[test]
+fn a_list_that_repeats_its_keys_is_an_error_and_the_state_is_kept() {
+    let mock = MockServer::start(Seed::default());
+    let tf = Tf::new(&mock);
+    tf.config(&one_key());
+    tf.apply();
+    let id = tf.values("hostup_vps_ssh_key.k")["id"].clone();
+    mock.clear_requests();
+    mock.set_faults(Faults {
+        broken_replies: vec![BrokenReply {
+            route: LIST.into(),
+            shape: BrokenShape::RepeatedPage,
+            count: 2,
+        }],
+        ..Faults::default()
+    });
+    let out = tf.plan_err();
+    let text = out.text();
+    assert!(text.contains("is listed twice"), "{text}");
+    assert!(!text.contains("will be created"), "{text}");
+    assert_eq!(mock.count(LIST), 2, "stopped at the page that repeats");
+    assert_eq!(tf.values("hostup_vps_ssh_key.k")["id"], id, "state kept");
+    mock.set_faults(Faults::default());
+    assert!(tf.plan().changed().is_empty());
+}
+
+#[test]
 fn readers_of_one_failing_read_share_its_retries() {
     let mock = MockServer::start(Seed::default());
     mock.insert_vps_key("a", ED25519_A);

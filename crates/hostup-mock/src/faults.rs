@@ -146,17 +146,25 @@ pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64
 }
 
 /// The route's real reply body altered as `shape` says (`hasMoreWithoutCursor`: `hasMore: true`
-/// and `nextCursor: null`; `withoutId`: no `id`); `None` if it is not a JSON object (the reply is
-/// then passed on unaltered).
-pub(crate) fn alter(shape: BrokenShape, body: &[u8]) -> Option<Vec<u8>> {
+/// and `nextCursor: null`; `withoutId`: no `id`; `repeatedPage`: `hasMore: true` and a new
+/// cursor `again-<salt>`); `None` if it is not a JSON object (the reply is then passed on
+/// unaltered).
+pub(crate) fn alter(shape: BrokenShape, body: &[u8], salt: &str) -> Option<Vec<u8>> {
     let Ok(Value::Object(mut m)) = serde_json::from_slice::<Value>(body) else {
         return None;
     };
-    if shape == BrokenShape::WithoutId {
-        m.remove("id");
-    } else {
-        m.insert("hasMore".into(), Value::Bool(true));
-        m.insert("nextCursor".into(), Value::Null);
+    match shape {
+        BrokenShape::WithoutId => {
+            m.remove("id");
+        }
+        BrokenShape::RepeatedPage => {
+            m.insert("hasMore".into(), Value::Bool(true));
+            m.insert("nextCursor".into(), Value::String(format!("again-{salt}")));
+        }
+        _ => {
+            m.insert("hasMore".into(), Value::Bool(true));
+            m.insert("nextCursor".into(), Value::Null);
+        }
     }
     serde_json::to_vec(&m).ok()
 }
@@ -167,9 +175,10 @@ fn broken(shape: BrokenShape, ctx: &ErrCtx<'_>) -> Option<Reply> {
     Some(match shape {
         BrokenShape::EmptyObject => Reply::json(200, &json!({})),
         // Built by the layer: altering the real reply, or too large for a `Reply`'s copy.
-        BrokenShape::HasMoreWithoutCursor | BrokenShape::WithoutId | BrokenShape::HugeString => {
-            return None
-        }
+        BrokenShape::HasMoreWithoutCursor
+        | BrokenShape::WithoutId
+        | BrokenShape::RepeatedPage
+        | BrokenShape::HugeString => return None,
         BrokenShape::EndlessList => Reply::json(
             200,
             &json!({"data": [], "hasMore": true, "nextCursor": format!("endless-{}", ctx.request_id)}),

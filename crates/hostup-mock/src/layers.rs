@@ -203,6 +203,23 @@ pub(crate) async fn published_gate(
     next.run(req).await
 }
 
+/// `req` with no `cursor` in its query: the first page, whatever was asked.
+fn without_cursor(req: Request) -> Request {
+    let (mut parts, body) = req.into_parts();
+    let query: Vec<&str> = parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("cursor="))
+        .collect();
+    let uri = format!("{}?{}", parts.uri.path(), query.join("&"));
+    if let Ok(uri) = uri.parse() {
+        parts.uri = uri;
+    }
+    Request::from_parts(parts, body)
+}
+
 /// Forced errors, broken replies and random 429/5xx (see `faults::decide`), tagged for the log.
 pub(crate) async fn faults(
     AxState(shared): AxState<Arc<Shared>>,
@@ -229,6 +246,10 @@ pub(crate) async fn faults(
                 Injected::Broken(shape) => *shape,
                 _ => return next.run(req).await,
             };
+            let req = match shape {
+                BrokenShape::RepeatedPage => without_cursor(req),
+                _ => req,
+            };
             // The request is carried out; its 2xx reply is then altered.
             let (parts, body) = next.run(req).await.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX)
@@ -237,7 +258,7 @@ pub(crate) async fn faults(
             let altered = parts
                 .status
                 .is_success()
-                .then(|| faults::alter(shape, &bytes))
+                .then(|| faults::alter(shape, &bytes, &ctx.request_id))
                 .flatten();
             Response::from_parts(parts, Body::from(altered.unwrap_or_else(|| bytes.to_vec())))
         }

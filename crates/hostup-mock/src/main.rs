@@ -67,7 +67,8 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       only in `data`; no reset is carried out); endlessList (`200 {\"data\": [],
                       \"hasMore\": true}` with a new cursor every time: with a large count, a
                       list that never ends); withoutId (a create is carried out, its reply lacks
-                      `id`); hugeString (`200`, one JSON string of 32 MiB, past any sane reply
+                      `id`); repeatedPage (the first page again whatever the cursor, with
+                      hasMore: true and a new cursor); hugeString (`200`, one JSON string of 32 MiB, past any sane reply
                       cap; nothing carried out).
     Routes are \"METHOD /template\", e.g. \"GET /api/v2/shared-hosting/{accountId}/ssh-keys\",
     \"POST /api/vm/{vmid}/reset-ssh-keys\".

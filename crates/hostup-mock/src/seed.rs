@@ -227,6 +227,9 @@ pub enum BrokenShape {
     /// The route's real reply (the request is carried out) without its `id`: a create whose
     /// answer cannot be decoded although the key was made (create routes).
     WithoutId,
+    /// The first page again, whatever the cursor (the request's cursor is ignored), with
+    /// `hasMore: true` and a new cursor: a list that repeats its keys across pages.
+    RepeatedPage,
     /// `200`, `application/json`, whose body is one JSON string of [`HUGE_REPLY_BYTES`]: far past
     /// what a client should read of a reply. Nothing is carried out.
     HugeString,

@@ -338,3 +338,25 @@ async fn a_create_without_id_is_carried_out() {
     assert_eq!(body["name"], json!("n"));
     assert_eq!(srv.vps_keys().len(), 1, "the key was made");
 }
+
+#[tokio::test]
+async fn a_repeated_page_ignores_the_cursor() {
+    let srv = MockServer::start(Seed::default());
+    srv.insert_vps_key("a", ED25519_A);
+    srv.set_faults(Faults {
+        broken_replies: vec![BrokenReply {
+            route: "GET /api/v2/ssh-keys".into(),
+            shape: BrokenShape::RepeatedPage,
+            count: 2,
+        }],
+        ..Faults::default()
+    });
+    let first = get(&srv, "/api/v2/ssh-keys?limit=100").await.json();
+    assert_eq!(first["hasMore"], json!(true), "{first}");
+    let next = first["nextCursor"].as_str().expect("a cursor").to_string();
+    let again = get(&srv, &format!("/api/v2/ssh-keys?limit=100&cursor={next}")).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    let again = again.json();
+    assert_eq!(again["data"], first["data"], "the same keys again");
+    assert_ne!(again["nextCursor"], first["nextCursor"]);
+}
