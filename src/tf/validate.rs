@@ -98,6 +98,49 @@ fn describe(c: char) -> String {
     format!("U+{:04X} ({name})", c as u32)
 }
 
+/// Why `s` is not one safe URL path segment (an id HostUp's API takes in its path), as what
+/// follows "it …"; `None` when it is one. A dot segment would be dropped by URL normalization
+/// and send the request to another route.
+pub fn segment_problem(s: &str) -> Option<String> {
+    if s.trim().is_empty() {
+        return Some("is empty or only whitespace".into());
+    }
+    if s == "." || s == ".." {
+        return Some(
+            "is a dot segment, which URL paths drop, so the request would go to another route"
+                .into(),
+        );
+    }
+    if s.contains('/') {
+        return Some("holds a slash, which would make it two URL path segments".into());
+    }
+    let (i, c) = s
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() || c.is_whitespace())?;
+    let kind = if c.is_control() {
+        "a control character"
+    } else {
+        "whitespace"
+    };
+    Some(format!(
+        "holds {kind} ({}) at position {}",
+        describe(c),
+        i + 1
+    ))
+}
+
+/// `s` quoted for a message, escaped (it may hold control characters) and clipped.
+pub fn quoted(s: &str) -> String {
+    let q: String = s
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .escape_debug()
+        .to_string();
+    format!("\"{q}\"")
+}
+
 /// The text that tells a user how to adopt an existing object instead of creating it.
 pub fn import_hint(type_name: &str, import_id: &str) -> String {
     format!("  terraform import {type_name}.<name> {import_id}")
