@@ -74,14 +74,7 @@ impl Core {
 
     /// A URL from the endpoint and path segments, each percent-encoded as one segment.
     pub(super) fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.endpoint.clone();
-        if let Ok(mut segs) = url.path_segments_mut() {
-            segs.pop_if_empty();
-            for s in segments {
-                segs.push(s);
-            }
-        }
-        url
+        with_segments(self.endpoint.clone(), segments)
     }
 
     /// A request to `segments`, its body encoded once for every attempt.
@@ -169,6 +162,28 @@ impl Core {
     }
 }
 
+/// `url` with `segments` appended, each one segment whatever it holds.
+fn with_segments(mut url: Url, segments: &[&str]) -> Url {
+    if let Ok(mut segs) = url.path_segments_mut() {
+        segs.pop_if_empty();
+        for s in segments {
+            segs.push(undotted(s));
+        }
+    }
+    url
+}
+
+/// `push` drops a "." or ".." segment and WHATWG URLs normalize "%2E" away as well, so a dot
+/// segment would change the route. Push it as the literal text "%2E" instead (sent as "%252E"):
+/// the request stays on its route and names an object no one has.
+fn undotted(segment: &str) -> &str {
+    match segment {
+        "." => "%2E",
+        ".." => "%2E%2E",
+        s => s,
+    }
+}
+
 fn empty_reply(req: &Request) -> ApiError {
     ApiError::new(
         ErrorKind::Decode,
@@ -176,4 +191,27 @@ fn empty_reply(req: &Request) -> ApiError {
         req.path(),
         "the server answered 204 No Content where a JSON body was expected",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_segment_changes_the_route() {
+        let endpoint = Url::parse("http://127.0.0.1:1/").unwrap();
+        let path = |id: &str| {
+            with_segments(endpoint.clone(), &["api", "v2", "ssh-keys", id])
+                .path()
+                .to_string()
+        };
+        assert_eq!(path("ssh_1"), "/api/v2/ssh-keys/ssh_1");
+        assert_eq!(path("."), "/api/v2/ssh-keys/%252E");
+        assert_eq!(path(".."), "/api/v2/ssh-keys/%252E%252E");
+        for id in ["a/b", "%2e", "%2E%2E", ".%2e", "\\", "...", "?x", "#y"] {
+            let p = path(id);
+            assert!(p.len() > "/api/v2/ssh-keys/".len(), "{id:?}: {p}");
+            assert_eq!(p.matches('/').count(), 4, "{id:?} is one segment: {p}");
+        }
+    }
 }

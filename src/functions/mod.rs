@@ -10,7 +10,7 @@ pub use ssh_fingerprint::SshFingerprint;
 pub use ssh_public_key::{KeyFacts, SshPublicKey};
 
 use crate::ssh_key::PublicKey;
-use crate::tf::public_key::refusal;
+use crate::tf::public_key::{parse_usable, refusal};
 use serde::Deserialize;
 use std::collections::HashMap;
 use tf_provider::schema::{Description, FunctionSchema, Parameter, Type};
@@ -32,9 +32,11 @@ pub struct KeyArgument {
 
 impl KeyArgument {
     /// The key, or a function error on the argument (Terraform shows it as `Invalid value for
-    /// "public_key" parameter`), with the same message the resources give.
+    /// "public_key" parameter`), with the same message the resources give: a key the resources
+    /// refuse (too small for sshd, say) is refused here too. Functions cannot warn, so a weak key
+    /// is returned as is (`bits` shows its size).
     fn parse(&self, diags: &mut Diagnostics) -> Option<PublicKey> {
-        match PublicKey::parse(&self.public_key) {
+        match parse_usable(&self.public_key) {
             Ok(k) => Some(k),
             Err(e) => {
                 let (summary, detail) = refusal(&e);

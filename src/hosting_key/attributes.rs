@@ -1,6 +1,7 @@
 //! The attributes of a hosting key, described once for the resource and the data source, and
 //! the check of the `account_id` both take.
 
+use crate::tf::validate::{quoted, segment_problem};
 use std::collections::HashMap;
 use tf_provider::schema::AttributeType;
 use tf_provider::value::ValueString;
@@ -54,17 +55,21 @@ pub fn names() -> String {
     names.join(", ")
 }
 
-/// Check a shared-hosting account id: not blank, no whitespace or slash (it is a path segment and
-/// half of the `accountId/keyId` import id).
+/// Check a shared-hosting account id: one safe URL path segment (see [`segment_problem`]), since
+/// it is one in every request and half of the `accountId/keyId` import id.
 pub fn check_account_id(diags: &mut Diagnostics, value: &ValueString<'_>) {
     let Some(a) = value.as_deref_option() else {
         return;
     };
-    if a.trim().is_empty() || a.contains('/') || a.chars().any(char::is_whitespace) {
+    if let Some(problem) = segment_problem(a) {
         diags.error(
             "Invalid account_id",
-            "`account_id` must be a shared-hosting account id such as \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\" \
-             (from GET /api/v2/shared-hosting `data[].id`; no spaces or slashes).",
+            format!(
+                "`account_id` is {}: it {problem}. It must be a shared-hosting account id such as \
+                 \"acct_01hxa3b4c5d6e7f8g9h0j1k2m3\" (from GET /api/v2/shared-hosting `data[].id`): one \
+                 URL path segment, so no spaces or slashes, no control characters, not \".\" or \"..\".",
+                quoted(a)
+            ),
             AttributePath::new("account_id"),
         );
     }

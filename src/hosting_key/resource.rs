@@ -15,9 +15,11 @@ use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
 use crate::tf::import_id::{find_one, KeySelector};
-use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
+use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of, warn_if_weak};
 use crate::tf::schema::{computed, required, schema};
-use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
+use crate::tf::validate::{
+    check_name, check_not_null, import_hint, segment_problem, warn_claimed_twice,
+};
 use crate::tf::value::string;
 use async_trait::async_trait;
 use std::borrow::Cow;
@@ -82,7 +84,7 @@ fn gives_withheld_key(prior: &HostingKeyState, proposed: &HostingKeyState) -> bo
 /// The import ID is `accountId/<key>`, the key named as [`KeySelector`] reads it.
 fn split_import_id(id: &str) -> Option<(String, KeySelector)> {
     let (account, key) = id.trim().split_once('/')?;
-    let account_ok = !account.is_empty() && !account.chars().any(char::is_whitespace);
+    let account_ok = segment_problem(account).is_none();
     let key = KeySelector::parse(key)?;
     account_ok.then(|| (account.to_string(), key))
 }
@@ -186,7 +188,9 @@ impl Managed for HostingSshKeyResource {
         check_not_null(diags, "name", &config.name);
         check_not_null(diags, "public_key", &config.public_key);
         check_name(diags, &config.name, "name");
-        check_public_key(diags, &config.public_key, "public_key");
+        if let Some(k) = check_public_key(diags, &config.public_key, "public_key") {
+            warn_if_weak(diags, &k, "public_key");
+        }
         check_account_id(diags, &config.account_id);
     }
 
@@ -425,7 +429,19 @@ mod tests {
             split_import_id(&format!("acct_1/{fp}")),
             Some(("acct_1".into(), KeySelector::Fingerprint(fp.into())))
         );
-        for bad in ["", "acct_1", "/ssh_2", "acct_1/", "a/b/c", "a b/c"] {
+        for bad in [
+            "",
+            "acct_1",
+            "/ssh_2",
+            "acct_1/",
+            "a/b/c",
+            "a b/c",
+            "./ssh_2",
+            "../ssh_2",
+            "acct_1/.",
+            "acct_1/..",
+            "a\u{1}/c",
+        ] {
             assert_eq!(split_import_id(bad), None, "{bad:?}");
         }
     }

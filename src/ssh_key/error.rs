@@ -1,6 +1,6 @@
 //! Why a string is not an acceptable OpenSSH public key, in words a user can act on.
 
-use super::{MAX_KEY_LEN, SUPPORTED_ALGORITHMS};
+use super::{MAX_KEY_LEN, MIN_RSA_BITS, SUPPORTED_ALGORITHMS};
 use std::fmt;
 
 /// Why a string is not an acceptable OpenSSH public key. Messages never echo the input: it may be a
@@ -24,6 +24,7 @@ pub enum KeyError {
     ControlCharacter,
     CurveMismatch { declared: String, encoded: String },
     BadPoint { curve: String, len: usize },
+    RsaTooSmall(u32),
 }
 
 impl fmt::Display for KeyError {
@@ -122,6 +123,12 @@ impl fmt::Display for KeyError {
                 f,
                 "The key data holds a {len}-byte point, which is not a valid {curve} public key. \
                  Copy the whole line of the .pub file again."
+            ),
+            KeyError::RsaTooSmall(bits) => write!(
+                f,
+                "The RSA key has {bits} bits; sshd refuses RSA keys under {MIN_RSA_BITS} bits, so \
+                 it could never be used to log in. Generate a new key, e.g. ssh-keygen -t ed25519 \
+                 (or ssh-keygen -t rsa -b 4096)."
             ),
         }
     }

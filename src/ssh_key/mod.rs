@@ -13,8 +13,10 @@ use blob::check_blob;
 
 mod blob;
 mod error;
+mod strength;
 
 pub use error::KeyError;
+pub use strength::{MIN_RSA_BITS, STRONG_RSA_BITS};
 
 /// Longest public key line we accept. An RSA-16384 key is about 2.8 KB; anything far beyond that is
 /// not a public key (and HostUp would refuse it).

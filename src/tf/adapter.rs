@@ -4,6 +4,7 @@
 //! including that each Terraform call is one API operation, which `retry_deadline` bounds whole
 //! ([`operation`]).
 
+use super::read_only::check_read_only;
 use crate::api::operation;
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
@@ -79,6 +80,7 @@ impl<T: Managed> Resource for Adapter<T> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: T::State) -> Option<()> {
+        check_read_only(diags, &self.0.schema(), &config);
         self.0.validate(diags, config).await;
         Some(())
     }
@@ -182,6 +184,7 @@ impl<T: Data> DataSource for Adapter<T> {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: T::State) -> Option<()> {
+        check_read_only(diags, &self.0.schema(), &config);
         self.0.validate(diags, config).await;
         Some(())
     }

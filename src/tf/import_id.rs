@@ -5,6 +5,7 @@
 use crate::api::errors::clip;
 use crate::api::models::ListedKey;
 use crate::ssh_key::PublicKey;
+use crate::tf::validate::segment_problem;
 use std::fmt;
 use tf_provider::Diagnostics;
 
@@ -18,7 +19,8 @@ pub enum KeySelector {
 }
 
 impl KeySelector {
-    /// `None` when the text names no key: empty, or an id with whitespace or a slash.
+    /// `None` when the text names no key: empty, or an id that is not one safe URL path segment
+    /// (whitespace, a slash, a control character, "." or "..").
     pub fn parse(text: &str) -> Option<KeySelector> {
         let text = text.trim();
         if let Some(name) = text.strip_prefix("name:") {
@@ -38,7 +40,9 @@ impl KeySelector {
         if groups.len() == 16 && groups.iter().all(is_hex) {
             return Some(KeySelector::Md5(hex.to_ascii_lowercase()));
         }
-        (no_blank && !text.contains('/')).then(|| KeySelector::Id(text.to_string()))
+        segment_problem(text)
+            .is_none()
+            .then(|| KeySelector::Id(text.to_string()))
     }
 
     /// Whether `key` is the one named.
@@ -145,6 +149,11 @@ mod tests {
             ("MD5:a8:75 ", Some(Id("MD5:a8:75".into()))),
             ("ssh 01", None),
             ("a/b", None),
+            (".", None),
+            ("..", None),
+            ("ssh\u{1}01", None),
+            ("ssh\u{7f}", None),
+            ("...", Some(Id("...".into()))),
         ] {
             assert_eq!(KeySelector::parse(text), want, "{text:?}");
         }

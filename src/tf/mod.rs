@@ -1,13 +1,15 @@
 //! The Terraform side's vocabulary, shared by every HostUp object's room: schema builders
 //! ([`schema`]), value conversions ([`value`]), API failures as diagnostics ([`diagnostics`]),
 //! checks of the arguments every object has ([`validate`]), the `public_key` attribute's
-//! parsing and identity ([`public_key`]) and how an import ID names a key ([`import_id`]).
+//! parsing and identity ([`public_key`]), read-only attributes set in configuration
+//! ([`read_only`]) and how an import ID names a key ([`import_id`]).
 
 pub mod adapter;
 pub mod diagnostics;
 pub mod import_id;
 pub mod number;
 pub mod public_key;
+pub mod read_only;
 pub mod schema;
 pub mod validate;
 pub mod value;

@@ -8,14 +8,14 @@ use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// Check a public key value. Unknown values pass (checked again when known). Returns the parsed
-/// key when the value is known and valid.
+/// key when the value is known and valid (a key too small for sshd is not).
 pub fn check_public_key(
     diags: &mut Diagnostics,
     value: &ValueString<'_>,
     path: &str,
 ) -> Option<PublicKey> {
     let raw = value.as_deref_option()?;
-    match PublicKey::parse(raw) {
+    match parse_usable(raw) {
         Ok(k) => Some(k),
         Err(e) => {
             let (summary, detail) = refusal(&e);
@@ -25,10 +25,26 @@ pub fn check_public_key(
     }
 }
 
+/// A key that parses and that sshd would accept: what the resources and the functions take.
+pub fn parse_usable(raw: &str) -> Result<PublicKey, KeyError> {
+    let k = PublicKey::parse(raw)?;
+    k.check_size()?;
+    Ok(k)
+}
+
+/// Warn, on the attribute, that a key is accepted but weak (a 1024-bit RSA key). Called from
+/// validate only, so that a plan shows it once and not again for every planning step.
+pub fn warn_if_weak(diags: &mut Diagnostics, key: &PublicKey, path: &str) {
+    if let Ok(Some(why)) = key.check_size() {
+        diags.warning("Weak SSH key", why, AttributePath::new(path.to_string()));
+    }
+}
+
 /// Why a key is refused, as a diagnostic's summary and detail.
 pub fn refusal(e: &KeyError) -> (&'static str, String) {
     let summary = match e {
         KeyError::PrivateKey => "Private key given where a public key is expected",
+        KeyError::RsaTooSmall(_) => "RSA key too small",
         _ => "Invalid SSH public key",
     };
     (summary, e.to_string())

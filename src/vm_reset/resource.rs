@@ -9,7 +9,7 @@ use crate::configured::Configured;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
 use crate::tf::schema::{computed, optional, required, schema};
-use crate::tf::validate::check_not_null;
+use crate::tf::validate::{check_not_null, quoted, segment_problem};
 use async_trait::async_trait;
 use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
@@ -59,6 +59,22 @@ fn check(diags: &mut Diagnostics, s: &VmResetState) -> Option<u64> {
             diags.error(
                 "Blank SSH key id",
                 "`key_ids` contains an empty or blank string. Use ids of VPS SSH keys, e.g. hostup_vps_ssh_key.deploy.id.",
+                AttributePath::new("key_ids"),
+            );
+        }
+        // HostUp's ids are path segments elsewhere; "." or "ssh_1/x" can name no key.
+        let odd = ids.iter().find_map(|id| {
+            let id = id.as_deref_option().filter(|s| !s.trim().is_empty())?;
+            Some((id, segment_problem(id)?))
+        });
+        if let Some((id, problem)) = odd {
+            diags.error(
+                "Invalid SSH key id",
+                format!(
+                    "`key_ids` holds {}: it {problem}. Use ids of VPS SSH keys, e.g. \
+                     hostup_vps_ssh_key.deploy.id (\"ssh_01hx...\", or a legacy id such as \"2830\").",
+                    quoted(id)
+                ),
                 AttributePath::new("key_ids"),
             );
         }

@@ -17,7 +17,7 @@ use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, OrReport};
 use crate::tf::import_id::{find_one, KeySelector};
-use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of};
+use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of, warn_if_weak};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
 use crate::tf::value::string;
@@ -118,7 +118,9 @@ impl Managed for VpsSshKeyResource {
         check_not_null(diags, "name", &config.name);
         check_not_null(diags, "public_key", &config.public_key);
         check_name(diags, &config.name, "name");
-        check_public_key(diags, &config.public_key, "public_key");
+        if let Some(k) = check_public_key(diags, &config.public_key, "public_key") {
+            warn_if_weak(diags, &k, "public_key");
+        }
     }
 
     async fn read(&self, diags: &mut Diagnostics, state: Self::State) -> Option<Self::State> {

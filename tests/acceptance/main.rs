@@ -17,6 +17,7 @@ mod faults;
 mod functions;
 mod hosting_ssh_key;
 mod import;
+mod input_checks;
 mod interrupt;
 mod logging;
 mod openssh;
