@@ -2,6 +2,9 @@
 //! problem+json and the v1 `{code,error,message,requestId,timestamp}`) parsed into it.
 
 use super::models::FieldError;
+use super::text::clip;
+#[cfg(test)]
+use super::text::QUOTE_LIMIT;
 use std::fmt;
 use std::time::Duration;
 
@@ -284,10 +287,6 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Longest piece of server-supplied text (a non-JSON body, a title, a detail, a name) quoted in a
-/// message, in characters.
-pub(crate) const QUOTE_LIMIT: usize = 200;
-
 /// Fill `err` from an error body, whichever envelope it uses; never fails, never panics.
 fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
     let status = err.status.unwrap_or(0);
@@ -353,38 +352,6 @@ fn parse_error_body(err: &mut ApiError, content_type: &str, body: &[u8]) {
 
 fn quote(s: &str) -> String {
     format!("\"{}\"", clip(s))
-}
-
-/// Whether `c` must not reach a terminal: C0 controls but tab, DEL, C1 controls (ESC, BEL and
-/// the CSI/OSC introducers rewrite what a terminal shows), and the bidi overrides and isolates
-/// (which reorder the text around them, "Trojan Source").
-fn unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
-}
-
-/// A server-supplied text made fit for a diagnostic or a log line: every character a terminal
-/// would act on becomes a space (bidi controls are dropped), and the text is clipped to
-/// [`QUOTE_LIMIT`] characters, marked with "…". HostUp is untrusted input: a reply could
-/// otherwise rewrite the user's terminal or flood it. Values written to the state are data and
-/// are never passed through this.
-pub(crate) fn clip(s: &str) -> String {
-    let mut out = String::with_capacity(s.len().min(QUOTE_LIMIT * 4));
-    let mut kept = 0;
-    for c in s.chars() {
-        if kept == QUOTE_LIMIT {
-            out.push('…');
-            break;
-        }
-        match c {
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => continue,
-            c if unsafe_char(c) => out.push(' '),
-            c => out.push(c),
-        }
-        kept += 1;
-    }
-    out
 }
 
 /// Crude tag stripper, enough to show the text of a gateway's error page.

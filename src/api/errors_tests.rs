@@ -1,4 +1,4 @@
-//! Unit tests of `errors.rs`: both envelopes, odd bodies, redaction and [`super::clip`].
+//! Unit tests of `errors.rs`: both envelopes, odd bodies, redaction, and `text::clip` as the errors use it.
 
 use super::*;
 

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod hosting_keys;
 pub mod models;
 pub mod retry;
+pub mod text;
 mod transport;
 pub mod vm;
 pub mod vps_keys;

@@ -5,7 +5,7 @@
 //! replies against HostUp's documented shapes). Optional and nullable fields default, so a reply
 //! with a field missing is not a decoding failure.
 
-use super::errors::clip;
+use super::text::clip;
 use crate::ssh_key::PublicKey;
 use serde::{Deserialize, Serialize};
 use std::fmt;

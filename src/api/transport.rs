@@ -1,8 +1,9 @@
 //! One HTTP attempt: authentication and headers, sending, and classifying what came back into a
 //! decoded body or an [`ApiError`]. Retrying is [`super::retry`]'s business, not this one's.
 
-use super::errors::{clip, ApiError, ErrorKind, MAX_REPLY_BYTES};
+use super::errors::{ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
+use super::text::clip;
 use crate::log;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, Url};

@@ -94,7 +94,7 @@ impl VpsKeys<'_> {
                     return broken(format!(
                         "key id \"{}\" is listed twice (again on page {page_no}), so the list \
                          cannot be trusted to say which keys exist",
-                        crate::api::errors::clip(&k.id)
+                        crate::api::text::clip(&k.id)
                     ));
                 }
                 keys.push(k);

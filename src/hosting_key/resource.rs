@@ -7,8 +7,8 @@
 use super::attributes::{self as attr, check_account_id};
 use super::state::HostingKeyState;
 use super::store::HostingKeyStore;
-use crate::api::errors::clip;
 use crate::api::models::{HostingKeyList, HostingSshKey};
+use crate::api::text::clip;
 use crate::api::{ApiError, CreateError, Outcome, Removal};
 use crate::configured::Configured;
 use crate::ssh_key::{same_key, PublicKey};

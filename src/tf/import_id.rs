@@ -2,8 +2,8 @@
 //! prints, by the MD5 fingerprint HostUp's control panel shows, or by `name:<name>`; and the one
 //! key it must name among those listed.
 
-use crate::api::errors::clip;
 use crate::api::models::ListedKey;
+use crate::api::text::clip;
 use crate::ssh_key::PublicKey;
 use crate::tf::validate::segment_problem;
 use std::fmt;

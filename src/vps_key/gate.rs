@@ -2,7 +2,7 @@
 //! (at plan time, and again before the DELETE, since Terraform 1.0 does not plan destroys).
 
 use super::store::VpsKeyStore;
-use crate::api::errors::clip;
+use crate::api::text::clip;
 use crate::tf::diagnostics::OrReport;
 use tf_provider::{AttributePath, Diagnostics};
 
