@@ -171,7 +171,7 @@ fn terraform_agrees_with_ssh_keygen() {
             "resources, data sources and functions against ssh-keygen"
         } else {
             "resources and data sources against ssh-keygen; no provider functions in this CLI \
-             (tests/functions.rs checks what it does instead)"
+             (tests/acceptance/functions.rs checks what it does instead)"
         },
     );
     let mock = MockServer::start(Seed::default());
