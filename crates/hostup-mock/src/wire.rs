@@ -1,8 +1,8 @@
 //! The mock's own wire types: the JSON it sends and the request bodies it accepts, written from
 //! HostUp's API description (CONTRACT.md and HostUp's reference pages), not shared with the
 //! provider's client models. Were they shared, a field the client misnames would be misnamed here
-//! too and every test would still pass; `crates/hostup-mock/tests/mock_http/contract.rs` holds these shapes against
-//! the documentation instead.
+//! too and every test would still pass; `crates/hostup-mock/tests/mock_http/contract.rs` holds
+//! these shapes against the documentation instead.
 //!
 //! Nullable fields are `Option`s serialized as `null`; optional ones are skipped when absent.
 //! Deserialize is derived for the seed (gates) and for the mock's own tests.
