@@ -21,8 +21,9 @@ fn one_key() -> String {
     )
 }
 
-#[test]
-fn a_list_that_never_ends_is_an_error_and_the_state_is_kept() {
+/// A key in the state; then `count` list replies broken as `shape`: the plan fails saying
+/// `why` after `gets` list requests, plans nothing, and the state keeps the key.
+fn broken_list_keeps_the_state(shape: BrokenShape, count: u32, why: &str, gets: usize) {
     let mock = MockServer::start(Seed::default());
     let tf = Tf::new(&mock);
     tf.config(&one_key());
@@ -32,48 +33,35 @@ fn a_list_that_never_ends_is_an_error_and_the_state_is_kept() {
     mock.set_faults(Faults {
         broken_replies: vec![BrokenReply {
             route: LIST.into(),
-            shape: BrokenShape::EndlessList,
-            count: 100_000,
+            shape,
+            count,
         }],
         ..Faults::default()
     });
     let out = tf.plan_err();
     let text = out.text();
-    assert!(text.contains("did not end after 1000 pages"), "{text}");
+    assert!(text.contains(why), "{text}");
     assert!(!text.contains("will be created"), "{text}");
-    assert_eq!(mock.count(LIST), 1000, "one bounded walk, no retries");
+    assert_eq!(mock.count(LIST), gets, "{shape:?}: list requests");
     assert_eq!(tf.values("hostup_vps_ssh_key.k")["id"], id, "state kept");
     mock.set_faults(Faults::default());
     assert!(
         tf.plan().changed().is_empty(),
-        "nothing to change once it ends"
+        "nothing to change once it is fixed"
     );
 }
 
 #[test]
+fn a_list_that_never_ends_is_an_error_and_the_state_is_kept() {
+    // One bounded walk, no retries.
+    let why = "did not end after 1000 pages";
+    broken_list_keeps_the_state(BrokenShape::EndlessList, 100_000, why, 1000);
+}
+
+#[test]
 fn a_list_that_repeats_its_keys_is_an_error_and_the_state_is_kept() {
-    let mock = MockServer::start(Seed::default());
-    let tf = Tf::new(&mock);
-    tf.config(&one_key());
-    tf.apply();
-    let id = tf.values("hostup_vps_ssh_key.k")["id"].clone();
-    mock.clear_requests();
-    mock.set_faults(Faults {
-        broken_replies: vec![BrokenReply {
-            route: LIST.into(),
-            shape: BrokenShape::RepeatedPage,
-            count: 2,
-        }],
-        ..Faults::default()
-    });
-    let out = tf.plan_err();
-    let text = out.text();
-    assert!(text.contains("is listed twice"), "{text}");
-    assert!(!text.contains("will be created"), "{text}");
-    assert_eq!(mock.count(LIST), 2, "stopped at the page that repeats");
-    assert_eq!(tf.values("hostup_vps_ssh_key.k")["id"], id, "state kept");
-    mock.set_faults(Faults::default());
-    assert!(tf.plan().changed().is_empty());
+    // Stopped at the page that repeats.
+    broken_list_keeps_the_state(BrokenShape::RepeatedPage, 2, "is listed twice", 2);
 }
 
 #[test]
