@@ -33,19 +33,9 @@ impl PublicKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine;
 
     fn rsa(bits: usize) -> PublicKey {
-        let bytes = bits.div_ceil(8);
-        let mut n = vec![0xffu8; bytes];
-        n[0] = 0xff >> (bytes * 8 - bits);
-        let mut blob = Vec::new();
-        for part in [&b"ssh-rsa"[..], &[1, 0, 1], &n] {
-            blob.extend_from_slice(&(part.len() as u32).to_be_bytes());
-            blob.extend_from_slice(part);
-        }
-        PublicKey::parse(&format!("ssh-rsa {}", STANDARD.encode(blob))).unwrap()
+        PublicKey::parse(&hostup_testkit::keys::rsa_of_bits(bits)).unwrap()
     }
 
     #[test]

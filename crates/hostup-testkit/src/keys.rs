@@ -54,6 +54,20 @@ pub fn test_key(n: u32, comment: &str) -> String {
     }
 }
 
+/// An `ssh-rsa` line whose modulus has exactly `bits` bits (1..): well-formed wire format, not a
+/// usable key, which is all the provider can see of a key anyway.
+pub fn rsa_of_bits(bits: usize) -> String {
+    let bytes = bits.div_ceil(8);
+    let mut n = vec![0xffu8; bytes];
+    n[0] = 0xff >> (bytes * 8 - bits);
+    let mut blob = Vec::new();
+    for part in [&b"ssh-rsa"[..], &[1, 0, 1], &n] {
+        blob.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        blob.extend_from_slice(part);
+    }
+    format!("ssh-rsa {} tiny@example.com", STANDARD.encode(blob))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
