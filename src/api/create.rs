@@ -11,7 +11,7 @@
 //!    and another name is someone else's: a duplicate. No key: the create is sent again.
 //! 3. A refusal (409 `duplicate_key`, or any 4xx) after which the key is listed is a duplicate,
 //!    naming the key that exists; after one of our own unknown outcomes it is adopted by the rule
-//!    of step 2.
+//!    of step 2. A 409 for a key the inventory no longer lists is sent once more.
 //!
 //! The attempts run in the one retry loop, under the operation's deadline.
 
@@ -85,8 +85,10 @@ where
     }
     // Shared with every attempt: whether one had an unknown outcome, and the duplicate found.
     let unknown_outcome = AtomicBool::new(false);
+    let resent_duplicate = AtomicBool::new(false);
     let duplicate: Mutex<Option<(Option<K>, ApiError)>> = Mutex::new(None);
     let (send, find, unknown, dup) = (&send, &find, &unknown_outcome, &duplicate);
+    let resent = &resent_duplicate;
     // Each attempt settles its own unknown outcome before it returns, so whatever it returns may
     // be retried as if it were safe to repeat.
     let result = core
@@ -126,6 +128,14 @@ where
                     *lock(dup) = Some((Some(k), failed.error.clone()));
                     Err(Failed {
                         stop: true,
+                        ..failed
+                    })
+                }
+                // HostUp says duplicate but does not list it: a delete of it has just finished
+                // (a renamed for_each key). Sent once more; a second 409 stands.
+                None if outcome == Outcome::Duplicate && !resent.swap(true, Ordering::SeqCst) => {
+                    Err(Failed {
+                        resend: true,
                         ..failed
                     })
                 }

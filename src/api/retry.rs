@@ -176,7 +176,8 @@ impl Retrier {
             } else if err.status.is_some() {
                 self.outage.reached();
             }
-            if failed.stop || !retryable(&err, repeat) || n > policy.max_retries {
+            let may_retry = failed.resend || retryable(&err, repeat);
+            if failed.stop || !may_retry || n > policy.max_retries {
                 return Err(err);
             }
             if started.elapsed() + delay > policy.deadline {

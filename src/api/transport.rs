@@ -64,6 +64,8 @@ pub struct Failed {
     pub wait: Option<Duration>,
     /// Never retry, whatever the error: its outcome could not be settled.
     pub stop: bool,
+    /// Settled as not carried out by the caller: may be sent again whatever the error.
+    pub resend: bool,
 }
 
 impl Failed {
@@ -72,6 +74,7 @@ impl Failed {
             error,
             wait: None,
             stop: false,
+            resend: false,
         }
     }
 }

@@ -181,3 +181,36 @@ fn a_create_answered_without_an_id_adopts_the_key_it_made() {
     assert_eq!(mock.count(hosting_add), 1, "not resent");
     assert!(tf.plan().changed().is_empty());
 }
+
+#[test]
+fn a_duplicate_answer_for_a_key_no_longer_listed_is_sent_once_more() {
+    let mock = MockServer::start(Seed::default());
+    // As HostUp may answer just after this run deleted the key (a renamed for_each key).
+    let forced = |count: u32| -> Faults {
+        serde_json::from_value(json!({"forcedErrors": [{
+            "route": "POST /api/v2/ssh-keys", "status": 409, "code": "duplicate_key",
+            "message": "An SSH key with this fingerprint already exists.", "count": count
+        }]}))
+        .unwrap()
+    };
+    mock.set_faults(forced(1));
+    let tf = Tf::new(&mock);
+    tf.config(&key_config("again", &test_key(47, ""), ""));
+    tf.apply();
+    assert_eq!(mock.vps_keys().len(), 1);
+    assert_eq!(
+        mock.count("POST /api/v2/ssh-keys"),
+        2,
+        "sent once more, once"
+    );
+
+    // A second 409 for a key still not listed stands: the create fails, nothing is made.
+    let tf = Tf::new(&mock);
+    tf.config(&key_config("other", &test_key(48, ""), ""));
+    mock.clear_requests();
+    mock.set_faults(forced(2));
+    let out = tf.apply_err();
+    assert!(out.text().contains("already exists"), "{}", out.text());
+    assert_eq!(mock.count("POST /api/v2/ssh-keys"), 2);
+    assert_eq!(mock.vps_keys().len(), 1);
+}
