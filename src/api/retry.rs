@@ -16,12 +16,16 @@ tokio::task_local! {
     static OPERATION: Instant;
 }
 
+/// When the current operation began; outside one (a unit test), now.
+fn operation_start() -> Instant {
+    OPERATION
+        .try_with(|s| *s)
+        .unwrap_or_else(|_| Instant::now())
+}
+
 /// Run `f` as one Terraform operation. Nested calls keep the outer operation's start.
 pub async fn operation<F: Future>(f: F) -> F::Output {
-    let start = OPERATION
-        .try_with(|s| *s)
-        .unwrap_or_else(|_| Instant::now());
-    OPERATION.scope(start, f).await
+    OPERATION.scope(operation_start(), f).await
 }
 
 /// Whether a request may be sent again after a failure whose outcome is unknown.
@@ -144,9 +148,7 @@ impl Retrier {
         Fut: Future<Output = Result<T, Failed>>,
     {
         let policy = &self.policy;
-        let started = OPERATION
-            .try_with(|s| *s)
-            .unwrap_or_else(|_| Instant::now());
+        let started = operation_start();
         let window = policy.unreachable_window();
         let mut n: u32 = 0;
         loop {

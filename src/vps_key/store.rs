@@ -87,9 +87,10 @@ impl VpsKeyStore {
         let find = |fresh| async move {
             let found = self.find_by_fingerprint(fingerprint, fresh).await?;
             match found {
-                // Listed, but this process is deleting it (a renamed for_each key): gone once
-                // that delete is done.
-                Some(k) if self.deletes.gone(&k.id, DELETE_GRACE).await => Ok(None),
+                // Listed before the first attempt, but this process is deleting it (a renamed
+                // for_each key): gone once that delete is done. Only the read before sending
+                // waits; a read after an unknown outcome looks for the key this create made.
+                Some(k) if !fresh && self.deletes.gone(&k.id, DELETE_GRACE).await => Ok(None),
                 found => Ok(found),
             }
         };
