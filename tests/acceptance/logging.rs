@@ -104,6 +104,59 @@ fn debug_log_shows_each_call_and_never_the_key() {
     }
 }
 
+/// Every API call line lists its fields in one order, whatever the run, and carries one
+/// timestamp (Terraform's own, at the start of the line).
+#[test]
+fn api_call_lines_have_fixed_field_order_and_one_timestamp() {
+    let mock = world();
+    let tf = Tf::with_env(&[
+        ("HOSTUP_ENDPOINT", mock.url().as_str()),
+        ("HOSTUP_API_KEY", SECRET),
+        ("TF_LOG", "DEBUG"),
+    ]);
+    tf.config("data \"hostup_vps_ssh_keys\" \"all\" {}\n");
+    let mut orders = std::collections::BTreeSet::new();
+    let mut calls = 0;
+    for _ in 0..3 {
+        let out = tf.apply();
+        for l in provider_lines(&out.stderr) {
+            if !l.contains("HostUp API call") {
+                continue;
+            }
+            calls += 1;
+            assert_eq!(l.matches("timestamp").count(), 0, "a field named timestamp: {l}");
+            assert_eq!(timestamps(&l), 1, "more than Terraform's timestamp: {l}");
+            let rest = l.split("HostUp API call: ").nth(1).unwrap_or_default();
+            let keys: Vec<&str> = rest
+                .split(' ')
+                .filter_map(|kv| kv.split_once('=').map(|(k, _)| k))
+                .collect();
+            orders.insert(keys.join(","));
+        }
+    }
+    assert!(calls >= 3, "{calls} API call lines");
+    assert_eq!(orders.len(), 1, "field orders seen: {orders:?}");
+    let order = orders.into_iter().next().unwrap();
+    assert!(
+        order == "method,path,status,duration_ms,request_id,attempt",
+        "{order}"
+    );
+}
+
+/// How many ISO dates (`2026-12-02T`) a line holds.
+fn timestamps(line: &str) -> usize {
+    let b = line.as_bytes();
+    let shape = b"dddd-dd-ddT";
+    (0..b.len().saturating_sub(shape.len() - 1))
+        .filter(|&i| {
+            shape.iter().enumerate().all(|(j, &c)| match c {
+                b'd' => b[i + j].is_ascii_digit(),
+                c => b[i + j] == c,
+            })
+        })
+        .count()
+}
+
 #[test]
 fn quiet_without_tf_log_and_with_tf_log_provider_off() {
     let mock = world();
