@@ -3,7 +3,8 @@
 //! which parses keys with [`ssh_key`]), the benchmark and the tests.
 //!
 //! Rooms, from the top down:
-//! - [`provider`]: configuration and the list of resources, data sources and functions.
+//! - [`provider`]: the schema, configure and the list of resources, data sources and functions;
+//!   [`settings`]: each setting from the block, the environment or its default, checked together.
 //! - [`vps_key`], [`hosting_key`], [`vm_reset`]: one room per HostUp object, each with its
 //!   resource, its data sources, one attribute table, one conversion from HostUp's replies and,
 //!   for the key objects, its store (what the process knows of that inventory).
@@ -25,6 +26,7 @@ pub mod functions;
 pub mod hosting_key;
 pub mod log;
 pub mod provider;
+pub mod settings;
 pub mod snapshot;
 pub mod ssh_key;
 pub mod tf;

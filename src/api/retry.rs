@@ -106,9 +106,11 @@ impl Outage {
             Some((since, why)) => match window.checked_sub(since.elapsed()) {
                 Some(left) if !left.is_zero() => Ok(Some(left)),
                 _ => Err(format!(
-                    "the HostUp API has been unreachable for {}s, the retry window of this run, so \
-                     every pending call gives up ({why})",
-                    window.as_secs()
+                    "the HostUp API has been unreachable for {}, longer than this run's retry \
+                     window of {} (the waits of max_retries, at most retry_deadline), so every \
+                     pending call gives up ({why})",
+                    seconds(since.elapsed()),
+                    seconds(window),
                 )),
             },
         }
@@ -220,6 +222,16 @@ impl Retrier {
                 return Err(cancelled_error(method, path, n));
             }
         }
+    }
+}
+
+/// A short span as people read it: `750ms`, `2.5s`, `40s`. Whole seconds alone said a window
+/// of 0.75 s was "0s".
+fn seconds(d: Duration) -> String {
+    match d.as_secs_f64() {
+        s if s < 1.0 => format!("{}ms", d.as_millis()),
+        s if s < 10.0 => format!("{s:.1}s"),
+        s => format!("{}s", s.round()),
     }
 }
 

@@ -349,6 +349,49 @@ fn provider_configuration_errors() {
     tf.apply();
 }
 
+/// Every bad setting is reported in one run, from the environment as from the block: a bad
+/// HOSTUP_MAX_RETRIES does not hide a bad HOSTUP_REQUEST_TIMEOUT, an endpoint or a missing key.
+#[test]
+fn every_provider_setting_problem_is_reported_at_once() {
+    let mock = MockServer::start(Seed::default());
+    let body = "data \"hostup_vps_ssh_keys\" \"all\" {}\n";
+    let tf = Tf::with_env(&[
+        ("HOSTUP_ENDPOINT", "ftp://example.com"),
+        ("HOSTUP_MAX_RETRIES", "abc"),
+        ("HOSTUP_REQUEST_TIMEOUT", "soon"),
+        ("HOSTUP_RETRY_DEADLINE", "-5m"),
+    ]);
+    tf.config(body);
+    let out = tf.plan_err();
+    let text = out.text();
+    for needle in [
+        "No HostUp API key",
+        "HOSTUP_ENDPOINT",
+        "HOSTUP_MAX_RETRIES is abc",
+        "HOSTUP_REQUEST_TIMEOUT",
+        "HOSTUP_RETRY_DEADLINE",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    // The block's own values, each on its attribute, also all at once at validate.
+    let tf = Tf::with_env(&[("HOSTUP_API_KEY", TOKEN)]);
+    tf.config(&format!(
+        "provider \"hostup\" {{\n  endpoint = \"nope\"\n  max_retries = 1.5\n  request_timeout = \"x\"\n  retry_deadline = \"y\"\n}}\n{body}"
+    ));
+    let out = tf.run(&["validate", "-no-color"]);
+    assert!(!out.ok);
+    let text = out.text();
+    for needle in [
+        "Invalid endpoint",
+        "Invalid max_retries",
+        "Invalid request_timeout",
+        "Invalid retry_deadline",
+    ] {
+        assert_eq!(text.matches(needle).count(), 1, "{needle}:\n{text}");
+    }
+    assert_eq!(mock.requests().len(), 0);
+}
+
 #[test]
 fn one_key_under_two_addresses_is_warned_about() {
     let mock = MockServer::start(Seed::default());
