@@ -20,7 +20,7 @@ pub struct KeyFacts {
     pub key_type: &'static str,
     pub bits: u32,
     pub comment: Option<String>,
-    pub fingerprint_sha256: String,
+    pub fingerprint: String,
     pub fingerprint_md5: String,
     pub normalized: String,
 }
@@ -32,7 +32,7 @@ impl From<&PublicKey> for KeyFacts {
             key_type: k.key_type(),
             bits: k.bits(),
             comment: k.comment().map(str::to_string),
-            fingerprint_sha256: k.fingerprint(),
+            fingerprint: k.fingerprint(),
             fingerprint_md5: k.fingerprint_md5(),
             normalized: k.canonical(),
         }
@@ -46,7 +46,7 @@ fn return_type() -> Type {
         "key_type" => Type::String,
         "bits" => Type::Number,
         "comment" => Type::String,
-        "fingerprint_sha256" => Type::String,
+        "fingerprint" => Type::String,
         "fingerprint_md5" => Type::String,
         "normalized" => Type::String,
     })
@@ -62,7 +62,8 @@ impl Function for SshPublicKey {
             "Parse an OpenSSH public key",
             "Parses an OpenSSH public key line and returns its `algorithm` (e.g. `ssh-ed25519`), \
              `key_type` (`rsa`, `ed25519`, `ecdsa`, `dsa`, as the key resources report it), `bits`, \
-             `comment` (null when there is none), `fingerprint_sha256` (`SHA256:…`), \
+             `comment` (null when there is none), `fingerprint` (`SHA256:…`, the same value and name as \
+             the key resources' `fingerprint`), \
              `fingerprint_md5` (colon-separated hex, as HostUp's control panel shows it) and \
              `normalized` (type and base64 key data, without the comment).",
             return_type(),

@@ -14,7 +14,7 @@ use crate::configured::Configured;
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::api_error;
-use crate::tf::import_id::{find_one, KeySelector};
+use crate::tf::import_id::{find_one, ImportKind, KeySelector};
 use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of, warn_if_weak};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{
@@ -41,7 +41,16 @@ impl HostingSshKeyResource {
 }
 
 const TYPE_NAME: &str = HostingSshKeyResource::TYPE_NAME;
-const LISTER: &str = super::HostingSshKeysDataSource::TYPE_NAME;
+const IMPORT: ImportKind = ImportKind {
+    type_name: TYPE_NAME,
+    lister: super::HostingSshKeysDataSource::TYPE_NAME,
+    forms: "An import ID is accountId/keyId, accountId/SHA256:<fingerprint>, accountId/<MD5 \
+            fingerprint> or accountId/name:<name>, e.g.\n\n  terraform import \
+            hostup_hosting_ssh_key.deploy \
+            acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform import \
+            hostup_hosting_ssh_key.deploy \
+            acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI",
+};
 
 /// Set the attributes derived from `public_key`: all unknown while the key is unknown.
 fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
@@ -387,12 +396,9 @@ impl Managed for HostingSshKeyResource {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "\"{}\" is not of the form accountId/keyId, accountId/SHA256:<fingerprint>, \
-                     accountId/<MD5 fingerprint> or accountId/name:<name>. For example:\n\n  terraform import {TYPE_NAME}.deploy \
-                     acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform \
-                     import {TYPE_NAME}.deploy \
-                     acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI",
-                    id.chars().take(200).collect::<String>()
+                    "\"{}\" names no key. {}",
+                    clip(&id),
+                    IMPORT.forms
                 ),
             );
             return None;
@@ -402,8 +408,7 @@ impl Managed for HostingSshKeyResource {
         let place = format!("hosting account {account}");
         let k = find_one(
             diags,
-            TYPE_NAME,
-            LISTER,
+            &IMPORT,
             &selector,
             &place,
             &list.ssh_keys,

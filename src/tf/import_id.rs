@@ -9,6 +9,32 @@ use crate::tf::validate::segment_problem;
 use std::fmt;
 use tf_provider::Diagnostics;
 
+/// Strips `prefix` from `text` in any case (`sha256:`, `Sha256:` as people type them).
+fn strip_prefix_any_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// A `SHA256:` fingerprint as `ssh-keygen -l` prints it, its prefix in any case, written with
+/// the prefix as HostUp and ssh-keygen write it. The base64 after it is case-sensitive.
+pub fn sha256_fingerprint(text: &str) -> Option<String> {
+    let hash = strip_prefix_any_case(text.trim(), "SHA256:")?;
+    // The base64 of a fingerprint may hold slashes, never blanks.
+    let ok = !hash.is_empty() && !hash.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then(|| format!("SHA256:{hash}"))
+}
+
+/// An MD5 fingerprint: 16 colon-separated hex pairs, bare as HostUp's control panel shows it or
+/// after `MD5:` as `ssh-keygen -E md5` prints it, in any case; written bare in lower case.
+pub fn md5_fingerprint(text: &str) -> Option<String> {
+    let text = text.trim();
+    let hex = strip_prefix_any_case(text, "MD5:").unwrap_or(text);
+    let groups: Vec<&str> = hex.split(':').collect();
+    let is_hex = |g: &&str| g.len() == 2 && g.chars().all(|c| c.is_ascii_hexdigit());
+    (groups.len() == 16 && groups.iter().all(is_hex)).then(|| hex.to_ascii_lowercase())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeySelector {
     Id(String),
@@ -27,18 +53,11 @@ impl KeySelector {
             let name = name.trim();
             return (!name.is_empty()).then(|| KeySelector::Name(name.to_string()));
         }
-        let no_blank = !text.is_empty() && !text.chars().any(char::is_whitespace);
-        if let Some(hash) = text.strip_prefix("SHA256:") {
-            // The base64 of a fingerprint may hold slashes.
-            return (no_blank && !hash.is_empty())
-                .then(|| KeySelector::Fingerprint(text.to_string()));
+        if strip_prefix_any_case(text, "SHA256:").is_some() {
+            return sha256_fingerprint(text).map(KeySelector::Fingerprint);
         }
-        // `MD5:aa:bb:…` as ssh-keygen -E md5 prints it, or bare as HostUp's control panel does.
-        let hex = text.strip_prefix("MD5:").unwrap_or(text);
-        let groups: Vec<&str> = hex.split(':').collect();
-        let is_hex = |g: &&str| g.len() == 2 && g.chars().all(|c| c.is_ascii_hexdigit());
-        if groups.len() == 16 && groups.iter().all(is_hex) {
-            return Some(KeySelector::Md5(hex.to_ascii_lowercase()));
+        if let Some(md5) = md5_fingerprint(text) {
+            return Some(KeySelector::Md5(md5));
         }
         segment_problem(text)
             .is_none()
@@ -70,12 +89,21 @@ impl fmt::Display for KeySelector {
     }
 }
 
-/// The one key of `keys` (listed in `place` by the data source `lister`) that `selector` names,
-/// else an error: none, or several, each shown with `import_id`, the ID that names it alone.
+/// What a key resource's import says of itself.
+pub struct ImportKind {
+    pub type_name: &'static str,
+    /// The data source that lists the keys.
+    pub lister: &'static str,
+    /// The accepted import ID forms, with examples.
+    pub forms: &'static str,
+}
+
+/// The one key of `keys` (listed in `place`) that `selector` names, else an error: none (with
+/// the accepted forms, as a text meant as another form reads as an id), or several, each shown
+/// with `import_id`, the ID that names it alone.
 pub fn find_one<'k, K: ListedKey>(
     diags: &mut Diagnostics,
-    type_name: &str,
-    lister: &str,
+    kind: &ImportKind,
     selector: &KeySelector,
     place: &str,
     keys: &'k [K],
@@ -88,9 +116,14 @@ pub fn find_one<'k, K: ListedKey>(
             diags.root_error(
                 "SSH key not found",
                 format!(
-                    "No SSH key in {place} has {selector} ({} keys searched). The {lister} data \
-                     source lists them.",
-                    keys.len()
+                    "No SSH key in {place} has {selector} ({} keys searched). The {} data \
+                     source lists them.{}",
+                    keys.len(),
+                    kind.lister,
+                    match selector {
+                        KeySelector::Id(_) => format!("\n\n{}", kind.forms),
+                        _ => String::new(),
+                    }
                 ),
             );
             None
@@ -109,8 +142,9 @@ pub fn find_one<'k, K: ListedKey>(
                 "More than one SSH key matches",
                 format!(
                     "{n} SSH keys in {place} have {selector}:\n\n{}\n\nImport one of them by its \
-                     own import ID, e.g.\n\n  terraform import {type_name}.<name> {}",
+                     own import ID, e.g.\n\n  terraform import {}.<name> {}",
                     list.join("\n"),
+                    kind.type_name,
                     clip(&import_id(matches[0]))
                 ),
             );
@@ -138,6 +172,8 @@ mod tests {
             ("ssh_01", Some(Id("ssh_01".into()))),
             (" ssh_01\n", Some(Id("ssh_01".into()))),
             (FP, Some(Fingerprint(FP.into()))),
+            (&FP.replacen("SHA256:", "sha256:", 1), Some(Fingerprint(FP.into()))),
+            (&format!("md5:{upper}"), Some(Md5(MD5.into()))),
             (prefixed.as_str(), Some(Md5(MD5.into()))),
             (upper.as_str(), Some(Md5(MD5.into()))),
             ("name:my key", Some(Name("my key".into()))),

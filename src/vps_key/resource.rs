@@ -16,7 +16,7 @@ use crate::configured::Configured;
 use crate::ssh_key::same_key;
 use crate::tf::adapter::Managed;
 use crate::tf::diagnostics::{api_error, OrReport};
-use crate::tf::import_id::{find_one, KeySelector};
+use crate::tf::import_id::{find_one, ImportKind, KeySelector};
 use crate::tf::public_key::{check_public_key, keep_prior_key, md5_of, warn_if_weak};
 use crate::tf::schema::{computed, required, schema};
 use crate::tf::validate::{check_name, check_not_null, import_hint, warn_claimed_twice};
@@ -40,7 +40,18 @@ impl VpsSshKeyResource {
 }
 
 const TYPE_NAME: &str = VpsSshKeyResource::TYPE_NAME;
-const LISTER: &str = super::VpsSshKeysDataSource::TYPE_NAME;
+const IMPORT: ImportKind = ImportKind {
+    type_name: TYPE_NAME,
+    lister: super::VpsSshKeysDataSource::TYPE_NAME,
+    forms: "An import ID is the HostUp id of a VPS SSH key, its SHA256: fingerprint (as \
+            `ssh-keygen -l` prints it), its MD5 fingerprint (bare or after MD5:, as HostUp's \
+            control panel and `ssh-keygen -l -E md5` show it) or name:<name>, e.g.\n\n  \
+            terraform import hostup_vps_ssh_key.deploy ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  \
+            terraform import hostup_vps_ssh_key.deploy \
+            SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI\n  \
+            terraform import hostup_vps_ssh_key.deploy a8:75:9b:6d:fe:e2:2b:66:8a:d7:be:41:8a:c3:e0:30\n  \
+            terraform import hostup_vps_ssh_key.deploy name:ci-deploy",
+};
 
 /// Set `fingerprint`, `fingerprint_md5` and `key_type` from `public_key` (unknown while the key
 /// is unknown).
@@ -287,12 +298,10 @@ impl Managed for VpsSshKeyResource {
             diags.root_error(
                 "Invalid import ID",
                 format!(
-                    "Expected the HostUp id of a VPS SSH key, its SHA256: fingerprint (as `ssh-keygen -l` \
-                     prints it), its MD5 fingerprint (as HostUp's control panel shows it) or \
-                     name:<name>, e.g.\n\n  terraform import {TYPE_NAME}.deploy \
-                     ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform import {TYPE_NAME}.deploy \
-                     SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI\n  terraform import \
-                     {TYPE_NAME}.deploy name:ci-deploy\n\nList keys with the hostup_vps_ssh_keys data source."
+                    "\"{}\" names no key. {}\n\nList keys with the {} data source.",
+                    clip(&id),
+                    IMPORT.forms,
+                    IMPORT.lister
                 ),
             );
             return None;
@@ -303,7 +312,7 @@ impl Managed for VpsSshKeyResource {
             &format!("Could not import the SSH key with {selector}"),
         )?;
         let place = "this HostUp account";
-        let k = find_one(diags, TYPE_NAME, LISTER, &selector, place, &keys, |k| {
+        let k = find_one(diags, &IMPORT, &selector, place, &keys, |k| {
             k.id.clone()
         })?;
         Some(VpsKeyState::from_api(k))

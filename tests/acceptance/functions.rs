@@ -78,14 +78,14 @@ fn functions_derive_what_the_resources_do_and_refuse_bad_keys() {
             "key_type": "ed25519",
             "bits": 256,
             "comment": "ops@example.com",
-            "fingerprint_sha256": ED25519_A_FP,
+            "fingerprint": ED25519_A_FP,
             "fingerprint_md5": ED25519_A_MD5,
             "normalized": bare,
         })
     );
     assert_eq!(out["bare"]["comment"], Value::Null, "no comment is null");
     assert_eq!(out["bare"]["normalized"], json!(bare));
-    assert_eq!(out["spaced"]["fingerprint_sha256"], json!(ED25519_A_FP));
+    assert_eq!(out["spaced"]["fingerprint"], json!(ED25519_A_FP));
     assert_eq!(out["spaced"]["comment"], json!("long   comment"));
     assert_eq!(out["spaced"]["normalized"], json!(bare));
 

@@ -58,9 +58,13 @@ fn vps_key_by_id_fingerprint_or_name() {
     ));
 
     let md5 = fingerprint_md5(&test_key(1, ""));
+    let sha = fingerprint(&test_key(1, ""));
     for id in [
-        fingerprint(&test_key(1, "")),
+        sha.clone(),
+        // The prefixes in any case, as people type them.
+        sha.replacen("SHA256:", "sha256:", 1),
         format!("MD5:{md5}"),
+        format!("md5:{}", md5.to_uppercase()),
         md5.to_uppercase(),
         "name:deploy".to_string(),
         deploy.id.clone(),
@@ -111,6 +115,10 @@ fn vps_key_by_id_fingerprint_or_name() {
         assert!(text.contains("SSH key not found"), "{}", out.all());
         assert!(text.contains(says), "{says:?}:\n{}", out.all());
         assert!(text.contains("(3 keys searched)"), "{}", out.all());
+        // A text that reads as an id may have been meant as another form: the forms are listed.
+        let lists_forms = text.contains("An import ID is the HostUp id of a VPS SSH key")
+            && text.contains("name:<name>");
+        assert_eq!(lists_forms, id == "ssh_nothing", "{id}:\n{}", out.all());
     }
     assert!(tf.addresses().is_empty());
     assert_eq!(mock.write_count(), 0);

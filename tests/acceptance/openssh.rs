@@ -219,7 +219,7 @@ fn terraform_agrees_with_ssh_keygen() {
             let out = &outputs[m.label]["value"];
             assert_eq!(out["sha256"], json!(m.sha256), "{}", m.label);
             let facts = &out["facts"];
-            assert_eq!(facts["fingerprint_sha256"], json!(m.sha256), "{}", m.label);
+            assert_eq!(facts["fingerprint"], json!(m.sha256), "{}", m.label);
             assert_eq!(facts["fingerprint_md5"], json!(m.md5), "{}", m.label);
             assert_eq!(facts["bits"], json!(m.bits), "{}", m.label);
             assert_eq!(facts["key_type"], json!(m.family), "{}", m.label);

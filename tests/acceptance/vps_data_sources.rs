@@ -112,7 +112,7 @@ fn single_key_lookup_errors() {
     let out = tf.plan_err();
     assert!(
         out.text()
-            .contains("Set exactly one of `id`, `name` or `fingerprint`"),
+            .contains("Set exactly one of `id`, `name`, `fingerprint` or `fingerprint_md5`"),
         "{}",
         out.all()
     );
@@ -125,6 +125,19 @@ fn single_key_lookup_errors() {
         "said once, on the second selector:\n{}",
         out.all()
     );
+
+    // An MD5 fingerprint in `fingerprint` points to `fingerprint_md5`; a malformed one is refused.
+    let md5 = fingerprint_md5(&test_key(1, ""));
+    for (attr, value, says) in [
+        ("fingerprint", md5.clone(), "set it as `fingerprint_md5`"),
+        ("fingerprint_md5", "aa:bb".to_string(), "16 colon-separated hex pairs"),
+    ] {
+        tf.config(&format!(
+            "data \"hostup_vps_ssh_key\" \"k\" {{\n  {attr} = \"{value}\"\n}}\n"
+        ));
+        let out = tf.plan_err();
+        assert!(out.text().contains(says), "{says}:\n{}", out.all());
+    }
 
     tf.config("data \"hostup_vps_ssh_keys\" \"k\" {\n  name_regex = \"([\"\n}\n");
     let out = tf.plan_err();
@@ -146,4 +159,35 @@ fn single_key_lookup_errors() {
         before,
         "invalid selectors send no request"
     );
+}
+
+/// The single-key data source finds a key by each form import accepts: the SHA256 fingerprint
+/// with its prefix in any case, and the MD5 fingerprint bare or after `MD5:`, in any case.
+#[test]
+fn single_key_by_any_fingerprint_form() {
+    let mock = MockServer::start(Seed::default());
+    let key = test_key(1, "ops@example.com");
+    let made = mock.insert_vps_key("deploy", &key);
+    mock.insert_vps_key("other", &test_key(2, ""));
+    let tf = Tf::new(&mock);
+    let sha = fingerprint(&key);
+    let md5 = fingerprint_md5(&key);
+    for (attr, value) in [
+        ("fingerprint", sha.clone()),
+        ("fingerprint", sha.replacen("SHA256:", "sha256:", 1)),
+        ("fingerprint_md5", md5.clone()),
+        ("fingerprint_md5", md5.to_uppercase()),
+        ("fingerprint_md5", format!("Md5:{md5}")),
+    ] {
+        tf.config(&format!(
+            "data \"hostup_vps_ssh_key\" \"k\" {{\n  {attr} = \"{value}\"\n}}\n\noutput \"id\" {{\n  value = data.hostup_vps_ssh_key.k.id\n}}\n\noutput \"md5\" {{\n  value = data.hostup_vps_ssh_key.k.fingerprint_md5\n}}\n"
+        ));
+        let out = tf.apply();
+        assert!(out.ok, "{attr} = {value}:\n{}", out.all());
+        let outputs = tf.run(&["output", "-json"]);
+        let outputs: serde_json::Value = serde_json::from_str(&outputs.stdout).unwrap();
+        assert_eq!(outputs["id"]["value"], json!(made.id), "{attr} = {value}");
+        assert_eq!(outputs["md5"]["value"], json!(md5), "{attr} = {value}");
+    }
+    assert_eq!(mock.write_count(), 0);
 }

@@ -28,9 +28,9 @@ resource "hostup_vps_ssh_key" "deploy" {
 
 output "deploy_key" {
   value = {
-    algorithm = local.deploy.algorithm          # "ssh-ed25519"
-    comment   = local.deploy.comment            # null when the key has none
-    md5       = local.deploy.fingerprint_md5    # as HostUp's control panel shows it
-    sha256    = local.deploy.fingerprint_sha256 # as ssh-keygen -l shows it
+    algorithm = local.deploy.algorithm       # "ssh-ed25519"
+    comment   = local.deploy.comment         # null when the key has none
+    md5       = local.deploy.fingerprint_md5 # as HostUp's control panel shows it
+    sha256    = local.deploy.fingerprint     # as ssh-keygen -l shows it
   }
 }
