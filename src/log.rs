@@ -96,8 +96,7 @@ fn line(l: Level, message: &str, fields: &[(&str, Value)]) -> String {
 /// space, `=` or quote in a server's text cannot fake another field or line.
 fn logfmt(v: &str) -> String {
     let plain = !v.is_empty()
-        && v
-            .chars()
+        && v.chars()
             .all(|c| !c.is_whitespace() && !c.is_control() && c != '"' && c != '=');
     if plain {
         v.to_string()

@@ -187,8 +187,13 @@ fn max_retries(config: &ProviderConfig, block_only: bool) -> Result<Option<u32>,
         _ if block_only => return Ok(None),
         _ => None,
     };
-    let s = setting("max_retries", block, ENV_MAX_RETRIES, Some(DEFAULT_MAX_RETRIES))
-        .expect("default");
+    let s = setting(
+        "max_retries",
+        block,
+        ENV_MAX_RETRIES,
+        Some(DEFAULT_MAX_RETRIES),
+    )
+    .expect("default");
     match s.value.trim().parse::<i64>() {
         Ok(n) if (0..=MAX_MAX_RETRIES).contains(&n) => Ok(Some(n as u32)),
         _ => Err(s.problem(

@@ -395,25 +395,16 @@ impl Managed for HostingSshKeyResource {
         let Some((account, selector)) = split_import_id(&id) else {
             diags.root_error(
                 "Invalid import ID",
-                format!(
-                    "\"{}\" names no key. {}",
-                    clip(&id),
-                    IMPORT.forms
-                ),
+                format!("\"{}\" names no key. {}", clip(&id), IMPORT.forms),
             );
             return None;
         };
         let api = self.configured.api(diags)?;
         let list = list(diags, &api, &account).await?;
         let place = format!("hosting account {account}");
-        let k = find_one(
-            diags,
-            &IMPORT,
-            &selector,
-            &place,
-            &list.ssh_keys,
-            |k| format!("{account}/{}", k.id),
-        )?;
+        let k = find_one(diags, &IMPORT, &selector, &place, &list.ssh_keys, |k| {
+            format!("{account}/{}", k.id)
+        })?;
         Some(HostingKeyState::from_api(&account, k))
     }
 }

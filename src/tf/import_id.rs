@@ -172,7 +172,10 @@ mod tests {
             ("ssh_01", Some(Id("ssh_01".into()))),
             (" ssh_01\n", Some(Id("ssh_01".into()))),
             (FP, Some(Fingerprint(FP.into()))),
-            (&FP.replacen("SHA256:", "sha256:", 1), Some(Fingerprint(FP.into()))),
+            (
+                &FP.replacen("SHA256:", "sha256:", 1),
+                Some(Fingerprint(FP.into())),
+            ),
             (&format!("md5:{upper}"), Some(Md5(MD5.into()))),
             (prefixed.as_str(), Some(Md5(MD5.into()))),
             (upper.as_str(), Some(Md5(MD5.into()))),

@@ -312,9 +312,7 @@ impl Managed for VpsSshKeyResource {
             &format!("Could not import the SSH key with {selector}"),
         )?;
         let place = "this HostUp account";
-        let k = find_one(diags, &IMPORT, &selector, place, &keys, |k| {
-            k.id.clone()
-        })?;
+        let k = find_one(diags, &IMPORT, &selector, place, &keys, |k| k.id.clone())?;
         Some(VpsKeyState::from_api(k))
     }
 }

@@ -33,7 +33,7 @@ fn unknown_outcomes(add: &str) -> Vec<(&'static str, Faults)> {
 fn a_failed_create_never_takes_over_another_states_key() {
     for (profile, add) in [
         (Profile::Complete, "POST /api/v2/ssh-keys"),
-        (Profile::Published, "POST /api/ssh-keys"),
+        (Profile::LegacyKeyWrites, "POST /api/ssh-keys"),
     ] {
         let mock = MockServer::start(Seed {
             profile,

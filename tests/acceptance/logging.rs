@@ -124,7 +124,11 @@ fn api_call_lines_have_fixed_field_order_and_one_timestamp() {
                 continue;
             }
             calls += 1;
-            assert_eq!(l.matches("timestamp").count(), 0, "a field named timestamp: {l}");
+            assert_eq!(
+                l.matches("timestamp").count(),
+                0,
+                "a field named timestamp: {l}"
+            );
             assert_eq!(timestamps(&l), 1, "more than Terraform's timestamp: {l}");
             let rest = l.split("HostUp API call: ").nth(1).unwrap_or_default();
             let keys: Vec<&str> = rest

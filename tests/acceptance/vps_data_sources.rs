@@ -130,7 +130,11 @@ fn single_key_lookup_errors() {
     let md5 = fingerprint_md5(&test_key(1, ""));
     for (attr, value, says) in [
         ("fingerprint", md5.clone(), "set it as `fingerprint_md5`"),
-        ("fingerprint_md5", "aa:bb".to_string(), "16 colon-separated hex pairs"),
+        (
+            "fingerprint_md5",
+            "aa:bb".to_string(),
+            "16 colon-separated hex pairs",
+        ),
     ] {
         tf.config(&format!(
             "data \"hostup_vps_ssh_key\" \"k\" {{\n  {attr} = \"{value}\"\n}}\n"

@@ -27,11 +27,11 @@ use std::sync::Arc;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let s = || shared.clone();
-    // Every served method goes through the published-profile gate, then fault injection; HEAD
+    // Every served method goes through the legacy-key-writes gate, then fault injection; HEAD
     // and methods a path does not serve get the 405 problem, unfaulted (the method fallback).
     let served = |mr: MethodRouter<Arc<Shared>>| {
         mr.route_layer(from_fn_with_state(s(), layers::faults))
-            .route_layer(from_fn_with_state(s(), layers::published_gate))
+            .route_layer(from_fn_with_state(s(), layers::legacy_writes_gate))
             .fallback(method_not_allowed)
     };
     let listed = |mr: MethodRouter<Arc<Shared>>| served(mr).head(method_not_allowed);

@@ -1,5 +1,5 @@
 //! The API's middleware, outermost first: the request log (and the "drop the connection" fault),
-//! the added latency, the body cap, then per served route the published-profile gate and fault
+//! the added latency, the body cap, then per served route the legacy-key-writes gate and fault
 //! injection. As layers, so each handler is only the operation itself; the order is the one the
 //! mock has always applied (a 413 is never faulted, an absent route never reaches a fault).
 
@@ -150,8 +150,8 @@ pub(crate) async fn body_cap(req: Request, next: Next) -> Response {
     }
 }
 
-/// The operations CONTRACT.md infers and HostUp's reference does not publish, and how the
-/// `published` profile answers them: as a web server answers a route it does not have (404, or 405
+/// The v2 VPS key writes, which the reference names without publishing their pages, and how the
+/// `legacy-key-writes` profile answers them: as a web server answers a route it does not have (404, or 405
 /// where the path exists for other methods), with no JSON.
 const INFERRED: &[(&str, &str, u16)] = &[
     ("POST", "/api/v2/ssh-keys", 404),
@@ -183,13 +183,13 @@ fn absent_page(status: u16) -> Reply {
     }
 }
 
-/// In the `published` profile, the inferred operations are absent.
-pub(crate) async fn published_gate(
+/// In the `legacy-key-writes` profile, the v2 VPS key writes are absent.
+pub(crate) async fn legacy_writes_gate(
     AxState(shared): AxState<Arc<Shared>>,
     req: Request,
     next: Next,
 ) -> Response {
-    if shared.lock().profile == Profile::Published {
+    if shared.lock().profile == Profile::LegacyKeyWrites {
         if let Some(ctx) = Ctx::of(&req) {
             let (method, route) = (req.method().as_str(), template(&req, &ctx));
             if let Some(&(_, _, status)) = INFERRED

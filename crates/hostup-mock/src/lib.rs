@@ -1,5 +1,5 @@
 //! Mock HostUp API server: an in-memory implementation of the operations described in
-//! `docs/guides/hostup-api.md` (profiles `complete` and `published`), with fault injection, a
+//! `docs/guides/hostup-api.md` (profiles `complete` and `legacy-key-writes`), with fault injection, a
 //! request log and admin endpoints. Its JSON is built from its own types ([`wire`]), written from
 //! HostUp's API description rather than shared with the provider's client, so that a field the
 //! client misnames fails the tests instead of being echoed back; only the key parser
@@ -10,7 +10,7 @@
 //! listens on loopback.
 //!
 //! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
-//! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, published-profile gate,
+//! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, legacy-key-writes gate,
 //! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`),
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
 //! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],

@@ -10,7 +10,7 @@ hostup-mock: an in-memory HostUp API (VPS SSH keys, shared-hosting SSH keys, v1 
 for tests and demos.
 
 USAGE:
-    hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|published]
+    hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|legacy-key-writes]
 
 OPTIONS:
     --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
@@ -22,10 +22,11 @@ OPTIONS:
     --profile NAME    Which operations to serve (overrides the seed's \"profile\"):
                       complete   every operation of CONTRACT.md, the inferred ones included
                                  (the default);
-                      published  only what HostUp's reference publishes: POST /api/v2/ssh-keys
+                      legacy-key-writes
+                                 a server without the v2 VPS key writes: POST /api/v2/ssh-keys
                                  and DELETE /api/v2/ssh-keys/{id} answer 404 with an HTML page,
-                                 DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{keyId} 405,
-                                 as a web server answers a route it lacks.
+                                 as a web server answers a route it lacks (HostUp's reference
+                                 names both; some deployments lack them).
                       Both serve the older GET/POST/DELETE /api/ssh-keys (X-API-Key, v1
                       envelopes, numeric ids = displayId, MD5 fingerprints) over the same keys.
     -h, --help        Show this help.

@@ -83,7 +83,7 @@ pub(crate) fn status_title(status: u16) -> &'static str {
 
 // Marks on a response, read by the layers around the handler (`layers`, `http::context`).
 
-/// The reply carries its own `Allow` header (the published profile's 405), which must not be
+/// The reply carries its own `Allow` header (the legacy-key-writes profile's 405), which must not be
 /// stripped with the one axum's method routing adds.
 #[derive(Clone, Copy)]
 pub(crate) struct OwnAllow;

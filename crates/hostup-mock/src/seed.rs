@@ -27,13 +27,16 @@ pub struct Seed {
 
 /// Which operations the mock serves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Profile {
     /// Every operation of CONTRACT.md, the inferred ones included.
     #[default]
     Complete,
-    /// Only what HostUp's reference publishes: no v2 VPS add or delete, no hosting remove.
-    Published,
+    /// A server without the v2 VPS key writes (`POST /api/v2/ssh-keys`, `DELETE
+    /// /api/v2/ssh-keys/{id}`), as some HostUp deployments (and HostUp before they were named in
+    /// its reference) are: VPS keys are added and deleted through the legacy `/api/ssh-keys`.
+    /// Not "HostUp as published": the reference names both operations.
+    LegacyKeyWrites,
 }
 
 impl std::str::FromStr for Profile {
@@ -41,9 +44,15 @@ impl std::str::FromStr for Profile {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "complete" => Ok(Profile::Complete),
-            "published" => Ok(Profile::Published),
+            "legacy-key-writes" => Ok(Profile::LegacyKeyWrites),
+            // The old name claimed this was HostUp as published; it is not (CONTRACT.md).
+            "published" => Err(
+                "the profile \"published\" is now \"legacy-key-writes\": a server \
+                 without the v2 VPS key add and delete (HostUp's reference names both)"
+                    .into(),
+            ),
             other => Err(format!(
-                "unknown profile \"{other}\" (expected complete or published)"
+                "unknown profile \"{other}\" (expected complete or legacy-key-writes)"
             )),
         }
     }

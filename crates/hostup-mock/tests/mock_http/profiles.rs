@@ -1,5 +1,5 @@
-//! The older `/api/ssh-keys` routes (both profiles) and the `published` profile, which lacks the
-//! inferred v2 VPS add/delete and the hosting remove.
+//! The older `/api/ssh-keys` routes (both profiles) and the `legacy-key-writes` profile, which
+//! lacks the v2 VPS key add and delete.
 
 use crate::common::*;
 use hostup::ssh_key::PublicKey;
@@ -83,9 +83,9 @@ async fn older_routes_share_the_key_store_with_numeric_ids_and_md5() {
 }
 
 #[tokio::test]
-async fn published_profile_answers_the_inferred_routes_like_a_web_server() {
+async fn legacy_key_writes_profile_answers_the_v2_key_writes_like_a_web_server() {
     let srv = MockServer::start(Seed {
-        profile: Profile::Published,
+        profile: Profile::LegacyKeyWrites,
         vps_keys: vec![seed_key("a", ED25519_A)],
         ..Seed::default()
     });
@@ -106,7 +106,7 @@ async fn published_profile_answers_the_inferred_routes_like_a_web_server() {
     assert_eq!(srv.vps_keys().len(), 1, "nothing deleted");
     let path = format!("/api/v2/shared-hosting/{HOSTING_ACCOUNT_ID}/ssh-keys/ssh_x");
     assert_eq!(delete(&srv, &path).await.status, 405);
-    // The published operations still work.
+    // The other operations still work.
     assert_eq!(get(&srv, "/api/v2/ssh-keys").await.status, 200);
     let renamed = patch(
         &srv,

@@ -164,7 +164,7 @@ async fn routing_edges_answer_as_before() {
     assert_eq!((r.status.as_u16(), r.headers.get("allow")), (404, None));
 
     let srv = MockServer::start(Seed {
-        profile: hostup_mock::Profile::Published,
+        profile: hostup_mock::Profile::LegacyKeyWrites,
         ..Seed::default()
     });
     let r = delete(

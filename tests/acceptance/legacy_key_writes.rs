@@ -1,6 +1,7 @@
-//! HostUp's published API: the mock's `published` profile lacks the inferred v2 VPS add and
-//! delete and the hosting remove. The provider must create and delete VPS keys through the older
-//! `/api/ssh-keys`, keep the v2 ids in the state, and say plainly what HostUp cannot do.
+//! A server without the v2 VPS key writes: the mock's `legacy-key-writes` profile answers the v2
+//! add and delete as a web server answers a route it lacks. The provider must create and delete
+//! VPS keys through the legacy `/api/ssh-keys`, keep the v2 ids in the state, and say plainly
+//! what such a server cannot do.
 
 use crate::common::*;
 use hostup_mock::{Faults, Profile};
@@ -47,7 +48,7 @@ fn lifecycle(profile: Profile) {
     assert!(keys.iter().any(|k| k.id == id_a && k.name == "alpha"));
     let (v2_adds, older_adds) = (mock.count(V2_ADD), mock.count(OLDER_ADD));
     match profile {
-        Profile::Published => {
+        Profile::LegacyKeyWrites => {
             assert_eq!(v2_adds, 1, "one v2 probe, remembered for the process");
             assert_eq!(older_adds, 2);
         }
@@ -77,7 +78,7 @@ fn lifecycle(profile: Profile) {
     assert!(keys
         .iter()
         .any(|k| k.fingerprint.as_deref() == Some(&fingerprint(&a2))));
-    if profile == Profile::Published {
+    if profile == Profile::LegacyKeyWrites {
         assert_eq!(
             mock.count(OLDER_DELETE),
             1,
@@ -111,7 +112,7 @@ fn lifecycle(profile: Profile) {
         mock.vps_keys().is_empty(),
         "{profile:?}: destroy removed every key"
     );
-    if profile == Profile::Published {
+    if profile == Profile::LegacyKeyWrites {
         // Each Terraform run is a new provider process: one probe in the earlier apply, one here.
         assert_eq!(
             mock.count(V2_DELETE),
@@ -123,8 +124,8 @@ fn lifecycle(profile: Profile) {
 }
 
 #[test]
-fn vps_key_lifecycle_on_the_published_api() {
-    lifecycle(Profile::Published);
+fn vps_key_lifecycle_without_v2_key_writes() {
+    lifecycle(Profile::LegacyKeyWrites);
 }
 
 #[test]
@@ -134,7 +135,7 @@ fn vps_key_lifecycle_on_the_complete_api() {
 
 #[test]
 fn older_add_absorbs_rate_limits_errors_and_a_lost_reply_without_duplicates() {
-    let mock = mock(Profile::Published);
+    let mock = mock(Profile::LegacyKeyWrites);
     mock.set_faults(
         serde_json::from_value::<Faults>(json!({
             "retryAfterSecs": 0,
@@ -167,7 +168,7 @@ fn older_add_absorbs_rate_limits_errors_and_a_lost_reply_without_duplicates() {
 
 #[test]
 fn hosting_key_destroy_without_a_remove_operation_says_so_and_keeps_the_key() {
-    let mock = mock(Profile::Published);
+    let mock = mock(Profile::LegacyKeyWrites);
     let account = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;
     let tf = Tf::new(&mock);
     tf.config(&format!(
@@ -202,8 +203,8 @@ fn hosting_key_destroy_without_a_remove_operation_says_so_and_keeps_the_key() {
 }
 
 #[test]
-fn fifty_creates_on_the_published_api_cost_one_probe_and_few_walks() {
-    let mock = mock(Profile::Published);
+fn fifty_creates_without_v2_key_writes_cost_one_probe_and_few_walks() {
+    let mock = mock(Profile::LegacyKeyWrites);
     let tf = Tf::new(&mock);
     let blocks: String = (0..50)
         .map(|i| {
@@ -223,7 +224,7 @@ fn fifty_creates_on_the_published_api_cost_one_probe_and_few_walks() {
         mock.count(OLDER_ADD),
         mock.count(V2_LIST),
     );
-    eprintln!("[figures] 50 creates, published profile: {probes} v2 probe(s), {adds} older adds, {lists} v2 list pages");
+    eprintln!("[figures] 50 creates, legacy-key-writes profile: {probes} v2 probe(s), {adds} older adds, {lists} v2 list pages");
     assert_eq!(probes, 1, "only the first create probes the v2 add");
     assert_eq!(adds, 50, "one older add per key");
     // Each create needs one v2 walk that started after its add; concurrent creates share it.
@@ -237,7 +238,7 @@ fn fifty_creates_on_the_published_api_cost_one_probe_and_few_walks() {
 
 #[test]
 fn data_sources_show_the_older_numeric_id() {
-    let mock = mock(Profile::Published);
+    let mock = mock(Profile::LegacyKeyWrites);
     let key = test_key(12_401, "");
     let made = mock.insert_vps_key("legacy", &key);
     let tf = Tf::new(&mock);
