@@ -49,7 +49,7 @@ const IMPORT: ImportKind = ImportKind {
             hostup_hosting_ssh_key.deploy \
             acct_01hxa3b4c5d6e7f8g9h0j1k2m3/ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  terraform import \
             hostup_hosting_ssh_key.deploy \
-            acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI",
+            acct_01hxa3b4c5d6e7f8g9h0j1k2m3/SHA256:6Rv2pQQB27eVRAw+ah0Oc9Exn3Fg8v35+uf7Q2fmKfo",
 };
 
 /// Set the attributes derived from `public_key`: all unknown while the key is unknown.

@@ -48,8 +48,8 @@ const IMPORT: ImportKind = ImportKind {
             control panel and `ssh-keygen -l -E md5` show it) or name:<name>, e.g.\n\n  \
             terraform import hostup_vps_ssh_key.deploy ssh_01hxa3b4c5d6e7f8g9h0j1k2m3\n  \
             terraform import hostup_vps_ssh_key.deploy \
-            SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI\n  \
-            terraform import hostup_vps_ssh_key.deploy a8:75:9b:6d:fe:e2:2b:66:8a:d7:be:41:8a:c3:e0:30\n  \
+            SHA256:T0FV+Kh187xSTogEpdcD8CDD4R+W0EE6c7WrALnKAs4\n  \
+            terraform import hostup_vps_ssh_key.deploy 4b:8c:35:f0:ff:2f:cf:fa:b5:52:5e:14:6c:31:89:9d\n  \
             terraform import hostup_vps_ssh_key.deploy name:ci-deploy",
 };
 

@@ -1,13 +1,13 @@
-# Key rotation on another VM (10001): the deploy key is a managed VPS key, and the reset's triggers
-# follow its fingerprint. Putting a new key in keys/deploy.pub replaces the VPS key and runs the
+# Key rotation on VM 10000: the deploy key is a managed VPS key, and the reset's triggers
+# follow its fingerprint. Putting a new key in keys/rotation.pub replaces the VPS key and runs the
 # reset again, once; changing only the key's comment changes neither.
 resource "hostup_vps_ssh_key" "rotating" {
   name       = "ci-deploy-rotating"
-  public_key = file("${path.module}/keys/deploy.pub")
+  public_key = file("${path.module}/keys/rotation.pub")
 }
 
 resource "hostup_vm_ssh_reset" "rotation" {
-  vmid    = 10001
+  vmid    = 10000
   key_ids = [hostup_vps_ssh_key.rotating.id]
 
   triggers = {
