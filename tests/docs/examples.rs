@@ -412,3 +412,161 @@ fn demo_applies_plans_clean_and_destroys() {
         tf.addresses()
     );
 }
+
+/// Every example runs as written against `hostup-mock`'s example world (what it serves without
+/// `--seed`): apply, a plan with nothing to do, destroy. Each directory gets its own mock, so
+/// this also proves the ids an example names exist there; that two examples never share a key
+/// is `examples_use_their_own_keys`.
+#[test]
+fn every_example_applies_against_the_example_world() {
+    let root = examples();
+    let has_functions = cli().has_functions();
+    let mut problems = Vec::new();
+    let mut ran = 0;
+    for rel in example_dirs() {
+        // The demo has its own test; a CLI without functions cannot parse the function examples.
+        if rel == "demo" || (rel.starts_with("functions/") && !has_functions) {
+            continue;
+        }
+        let mock = MockServer::start(Seed::example());
+        let tf = Tf::new(&mock);
+        copy_dir(&root.join(&rel), &tf.dir);
+        if !tf_sources(&tf.dir).contains("required_providers") {
+            std::fs::write(tf.dir.join("versions.tf"), REQUIRED_PROVIDERS).expect("versions.tf");
+        }
+        ran += 1;
+        let args = ["apply", "-auto-approve", "-input=false", "-no-color"];
+        let out = tf.run(&args);
+        if !out.ok {
+            problems.push(format!("examples/{rel}: apply failed:\n{}", out.all()));
+            continue;
+        }
+        let changed = tf.plan().changed();
+        if !changed.is_empty() {
+            problems.push(format!("examples/{rel}: plan after apply: {changed:?}"));
+        }
+        let out = tf.run(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+        if !out.ok {
+            problems.push(format!("examples/{rel}: destroy failed:\n{}", out.all()));
+        }
+    }
+    assert!(ran >= 8, "{ran} examples ran");
+    assert!(problems.is_empty(), "examples:\n{}", problems.join("\n\n"));
+}
+
+/// The public keys shipped under `examples/`, with their SHA256 and MD5 fingerprints.
+fn shipped_keys() -> Vec<(PathBuf, String, String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![examples()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pub") {
+                let key = std::fs::read_to_string(&p).expect("read key");
+                let key = key.trim().to_string();
+                let (sha, md5) = (fingerprint(&key), fingerprint_md5(&key));
+                out.push((p, key, sha, md5));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// No two example directories ship the same key (two examples applied in one account would
+/// collide as duplicates), and the example world's key is the one the examples document.
+#[test]
+fn examples_use_their_own_keys() {
+    let keys = shipped_keys();
+    assert!(keys.len() >= 7, "{keys:?}");
+    let mut seen: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    let mut problems = Vec::new();
+    for (path, _, sha, _) in &keys {
+        if let Some(other) = seen.insert(sha.clone(), path.clone()) {
+            problems.push(format!(
+                "{} and {} are one key",
+                other.display(),
+                path.display()
+            ));
+        }
+    }
+    let world = keys
+        .iter()
+        .find(|(p, ..)| p.ends_with("hostup_vps_ssh_key/keys/workstation.pub"))
+        .expect("the example world's key is shipped");
+    assert_eq!(world.1, hostup_mock::fixtures::EXAMPLE_KEY);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every fingerprint quoted in docs/, examples/ and the README is one of a shipped key, so a
+/// reader who copies it finds the key it names.
+#[test]
+fn fingerprints_quoted_in_docs_are_the_shipped_keys() {
+    let keys = shipped_keys();
+    let known: BTreeSet<String> = keys
+        .iter()
+        .flat_map(|(_, _, sha, md5)| [sha.clone(), md5.clone()])
+        .collect();
+    let repo = examples().parent().unwrap().to_path_buf();
+    let mut files = vec![repo.join("README.md")];
+    let mut stack = vec![repo.join("docs"), examples()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "md" || x == "tf" || x == "sh")
+            {
+                files.push(p);
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut quoted = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("read");
+        for fp in quoted_fingerprints(&text) {
+            quoted += 1;
+            if !known.contains(&fp) {
+                problems.push(format!("{}: {fp} is no shipped key's", f.display()));
+            }
+        }
+    }
+    assert!(quoted >= 5, "{quoted} fingerprints quoted");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `SHA256:` + 43 base64 characters, and 16 colon-separated lower-case hex pairs.
+fn quoted_fingerprints(text: &str) -> Vec<String> {
+    let b64 = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("SHA256:") {
+        let hash: String = text[i + 7..].chars().take_while(|&c| b64(c)).collect();
+        if hash.len() == 43 {
+            out.push(format!("SHA256:{hash}"));
+        }
+    }
+    let bytes = text.as_bytes();
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    let mut i = 0;
+    while i + 47 <= bytes.len() {
+        let candidate = &bytes[i..i + 47];
+        let is_md5 = (0..47).all(|j| match j % 3 {
+            2 => candidate[j] == b':',
+            _ => hex(candidate[j]),
+        });
+        let bounded = (i == 0 || !hex(bytes[i - 1]) && bytes[i - 1] != b':')
+            && bytes.get(i + 47).is_none_or(|&c| !hex(c) && c != b':');
+        if is_md5 && bounded {
+            out.push(String::from_utf8_lossy(candidate).into_owned());
+            i += 47;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}

@@ -9,3 +9,10 @@ pub const ACCOUNT_ID: &str = "20000";
 pub const HOSTING_ACCOUNT_ID: &str = "acct_01hxa3b4c5d6e7f8g9h0j1k2m3";
 /// The default world's VM.
 pub const VMID: u64 = 10000;
+
+/// The example world's one VPS key (`hostup-mock` without `--seed` serves it; see
+/// [`crate::Seed::example`]): the key the documentation's examples look up and reset with. Its
+/// public key is `examples/data-sources/hostup_vps_ssh_key/keys/workstation.pub`.
+pub const EXAMPLE_KEY_ID: &str = "ssh_01hxa3b4c5d6e7f8g9h0j1k2m3";
+pub const EXAMPLE_KEY_NAME: &str = "workstation";
+pub const EXAMPLE_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINLzx26LZBxbrbQSEvfthng/ZrbEH0ym+28D6GInE1H6 workstation@example.com";

@@ -15,9 +15,11 @@ USAGE:
 OPTIONS:
     --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
                       Non-loopback addresses are refused (exit code 2).
-    --seed FILE       JSON seed for the initial world (default: account 20000, token
-                      `mock-token` with all scopes, hosting account
-                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3, VM 10000, no keys).
+    --seed FILE       JSON seed for the initial world. Without it, the example world:
+                      account 20000, token `mock-token` with all scopes, hosting account
+                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3, VM 10000, and one VPS key
+                      \"workstation\" (ssh_01hxa3b4c5d6e7f8g9h0j1k2m3) that the examples in
+                      examples/ use. A seed file starts from the same world without that key.
     --url-file PATH   Also write the base URL to PATH once listening.
     --profile NAME    Which operations to serve (overrides the seed's \"profile\"):
                       complete   every operation of CONTRACT.md, the inferred ones included
@@ -135,7 +137,7 @@ fn parse_args() -> Result<Option<Args>, String> {
 
 fn load_seed(path: Option<&str>) -> Result<Seed, String> {
     let Some(path) = path else {
-        return Ok(Seed::default());
+        return Ok(Seed::example());
     };
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("cannot read seed file {path}: {e}"))?;

@@ -1,7 +1,9 @@
 //! The seed (the initial world, from JSON or built in code) and the fault configuration: the
 //! mock's public configuration types, as `hostup-mock --help` describes them.
 
-use super::fixtures::{ACCOUNT_ID, HOSTING_ACCOUNT_ID, TOKEN, VMID};
+use super::fixtures::{
+    ACCOUNT_ID, EXAMPLE_KEY, EXAMPLE_KEY_ID, EXAMPLE_KEY_NAME, HOSTING_ACCOUNT_ID, TOKEN, VMID,
+};
 use super::wire::{ActionGate, FieldError};
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +83,21 @@ impl Default for Seed {
             faults: Faults::default(),
             profile: Profile::default(),
         }
+    }
+}
+
+impl Seed {
+    /// The world `hostup-mock` serves without `--seed`: the default world (which the tests start
+    /// from) and one VPS key, so that every example in `examples/` runs against it as written.
+    pub fn example() -> Seed {
+        let mut seed = Seed::default();
+        seed.vps_keys.push(SeedVpsKey {
+            name: EXAMPLE_KEY_NAME.into(),
+            public_key: EXAMPLE_KEY.into(),
+            id: Some(EXAMPLE_KEY_ID.into()),
+            ..SeedVpsKey::default()
+        });
+        seed
     }
 }
 
