@@ -5,8 +5,8 @@
 use super::core::Core;
 use super::create::{create_once, CreateError, Created};
 use super::errors::{ApiError, ErrorKind, Outcome};
-use super::retry::Repeat;
 use super::models::*;
+use super::retry::Repeat;
 use super::transport::Auth;
 use reqwest::Method;
 use std::future::Future;
@@ -136,7 +136,11 @@ impl HostingKeys<'_> {
         match (answer, still_listed) {
             (_, false) => Ok(Removal::Removed),
             (Ok(()), true) => {
-                let path = self.core.url(&self.segments(&[fingerprint])).path().to_string();
+                let path = self
+                    .core
+                    .url(&self.segments(&[fingerprint]))
+                    .path()
+                    .to_string();
                 Err(ApiError::new(
                     ErrorKind::Rejected,
                     "DELETE",

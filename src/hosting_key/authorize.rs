@@ -12,10 +12,15 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 /// Authorize the key of `s` and set `s.authorized`; an error diagnostic when HostUp refuses.
-pub(super) async fn authorize(diags: &mut Diagnostics, api: &HostingKeyStore, s: &mut HostingKeyState) {
-    let (Some(account), Some(fingerprint)) =
-        (s.account_id.as_deref_option(), s.fingerprint.as_deref_option())
-    else {
+pub(super) async fn authorize(
+    diags: &mut Diagnostics,
+    api: &HostingKeyStore,
+    s: &mut HostingKeyState,
+) {
+    let (Some(account), Some(fingerprint)) = (
+        s.account_id.as_deref_option(),
+        s.fingerprint.as_deref_option(),
+    ) else {
         s.authorized = Value::Value(false);
         return;
     };

@@ -60,8 +60,10 @@ pub(super) async fn check_nameable(
     prior: &HostingKeyState,
     planned: &str,
 ) {
-    let (Some(account), Some(id)) = (prior.account_id.as_deref_option(), prior.id.as_deref_option())
-    else {
+    let (Some(account), Some(id)) = (
+        prior.account_id.as_deref_option(),
+        prior.id.as_deref_option(),
+    ) else {
         return;
     };
     if prior.fingerprint.as_deref_option().is_some() {
@@ -133,7 +135,8 @@ mod tests {
 
     #[test]
     fn the_listed_fingerprint_names_the_key_else_the_state() {
-        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
         let derived = crate::ssh_key::PublicKey::parse(key).unwrap().fingerprint();
         let state = HostingKeyState {
             fingerprint: string("SHA256:from-state"),
@@ -146,9 +149,18 @@ mod tests {
             ..HostingSshKey::default()
         };
         let named = |k: &HostingSshKey, s: &HostingKeyState| name_of(s, Some(k));
-        assert_eq!(named(&listed(Some("SHA256:listed"), None), &state).unwrap(), "SHA256:listed");
+        assert_eq!(
+            named(&listed(Some("SHA256:listed"), None), &state).unwrap(),
+            "SHA256:listed"
+        );
         assert_eq!(named(&listed(None, Some(key)), &state).unwrap(), derived);
-        assert_eq!(named(&listed(None, None), &state).unwrap(), "SHA256:from-state");
-        assert_eq!(named(&listed(None, None), &HostingKeyState::default()), None);
+        assert_eq!(
+            named(&listed(None, None), &state).unwrap(),
+            "SHA256:from-state"
+        );
+        assert_eq!(
+            named(&listed(None, None), &HostingKeyState::default()),
+            None
+        );
     }
 }

@@ -108,9 +108,10 @@ impl HostingKeyStore {
     ) -> Result<Removal, ApiError> {
         let listed = || async move {
             let list = self.walk(account, true).await?;
-            Ok(list.ssh_keys.iter().any(|k| {
-                k.id == id || k.derived_fingerprint().as_deref() == Some(fingerprint)
-            }))
+            Ok(list
+                .ssh_keys
+                .iter()
+                .any(|k| k.id == id || k.derived_fingerprint().as_deref() == Some(fingerprint)))
         };
         let keys = self.client.hosting_keys(account);
         let removal = keys.remove(fingerprint, listed).await?;

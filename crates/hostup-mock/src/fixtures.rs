@@ -9,3 +9,5 @@ pub const ACCOUNT_ID: &str = "20000";
 pub const HOSTING_ACCOUNT_ID: &str = "acct_01hxa3b4c5d6e7f8g9h0j1k2m3";
 /// The default world's VM.
 pub const VMID: u64 = 10000;
+/// The default shared-hosting account's primary domain.
+pub const HOSTING_DOMAIN: &str = "example.se";

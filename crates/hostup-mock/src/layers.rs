@@ -156,11 +156,6 @@ pub(crate) async fn body_cap(req: Request, next: Next) -> Response {
 const INFERRED: &[(&str, &str, u16)] = &[
     ("POST", "/api/v2/ssh-keys", 404),
     ("DELETE", "/api/v2/ssh-keys/{id}", 404),
-    (
-        "DELETE",
-        "/api/v2/shared-hosting/{accountId}/ssh-keys/{keyId}",
-        405,
-    ),
 ];
 
 fn absent_page(status: u16) -> Reply {
