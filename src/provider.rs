@@ -6,6 +6,7 @@ use crate::api::endpoint::{parse_endpoint, DEFAULT_ENDPOINT};
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
 use crate::configured::Configured;
 use crate::duration::parse_duration;
+use crate::hosting_account::HostingAccountsDataSource;
 use crate::hosting_key::store::HostingKeyStore;
 use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
 use crate::tf::adapter::Adapter;
@@ -238,7 +239,8 @@ impl Provider for HostupProvider {
                     format!(
                         "Set `api_key` in the provider \"hostup\" block, or set the {ENV_API_KEY} \
                          environment variable. Create a key in the HostUp dashboard with the scopes the \
-                         resources need (read:vm, write:account, ...)."
+                         objects need (read:vm, write:account, read:hosting, write:hosting, \
+                         console:services, ...)."
                     ),
                 );
                 return Some(());
@@ -288,8 +290,10 @@ impl Provider for HostupProvider {
                 "api_key" => sensitive(optional(
                     AttributeType::String,
                     "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
-                     scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
-                     `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
+                     scopes of the objects used, each granted apart: `read:vm` for VPS keys and \
+                     instances and `write:account` (inferred) to change VPS keys; `read:hosting` + \
+                     `console:services` to read hosting keys, `write:hosting` + `console:services` \
+                     to import or remove them; `read:hosting` to list hosting accounts.",
                 )),
                 "endpoint" => optional(
                     AttributeType::String,
@@ -339,6 +343,7 @@ impl Provider for HostupProvider {
             short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(vps.clone())),
             short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(vps.clone())),
             short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(hosting),
+            short(HostingAccountsDataSource::TYPE_NAME) => Adapter(HostingAccountsDataSource::new(self.client.clone())),
         })
     }
 

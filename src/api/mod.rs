@@ -19,6 +19,7 @@ pub mod hosting_keys;
 pub mod models;
 pub mod pages;
 pub mod retry;
+pub mod scopes;
 pub mod text;
 mod transport;
 pub mod vm;

@@ -286,7 +286,6 @@ async fn shared_hosting_accounts_are_paged_with_the_published_fields() {
     assert_eq!(r.problem().code.as_deref(), Some("invalid_cursor"));
     let r = get(&srv, "/api/v2/shared-hosting?limit=0").await;
     assert_eq!(r.status, 400);
-    // A VPS key cursor is no account cursor.
     let r = get(&srv, "/api/v2/shared-hosting?limit=101").await;
     assert_eq!(r.status, 400);
     let bad: Result<hostup_mock::Seed, _> = serde_json::from_value(
