@@ -165,7 +165,9 @@ impl Managed for HostingSshKeyResource {
     fn schema(&self) -> Schema {
         schema(
             "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
-                     cannot rename hosting keys, so every argument forces a new resource.",
+                     cannot rename hosting keys, so every argument forces a new resource; the old key \
+                     is removed by its fingerprint. Scopes: `read:hosting` and `console:services` to \
+                     read, `write:hosting` and `console:services` to import, authorize and remove.",
             map! {
                 "id" => computed(AttributeType::String, attr::ID),
                 "account_id" => required(AttributeType::String, &format!("{} Forces a new resource.", attr::ACCOUNT_ID)),

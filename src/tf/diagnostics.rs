@@ -10,8 +10,8 @@ fn fix_hint(err: &ApiError) -> Option<String> {
         return Some(match scopes::required(&err.method, &err.path) {
             Some(scopes) => format!(
                 "The API key lacks a scope this needs, or the object belongs to another account; \
-                 HostUp's detail above says which. {} {} needs the scopes {scopes}: add them to the \
-                 key in the HostUp dashboard.",
+                 HostUp's detail above says which. {} {} needs {scopes}: add what the key lacks in \
+                 the HostUp dashboard.",
                 err.method, err.path
             ),
             None => "The API key lacks a scope this needs, or the object belongs to another \

@@ -150,7 +150,7 @@ fn the_account_list_needs_only_read_hosting() {
     let out = tf.plan_err();
     let text = out.text();
     assert!(
-        text.contains("GET /api/v2/shared-hosting needs the scopes `read:hosting`"),
+        text.contains("GET /api/v2/shared-hosting needs the scope `read:hosting`"),
         "{}",
         out.all()
     );

@@ -220,3 +220,24 @@ fn hostups_404_for_a_key_it_still_lists_is_not_a_removal() {
         assert!(text.contains(want), "no {want:?} in:\n{text}");
     }
 }
+
+#[test]
+fn a_204_for_a_key_still_listed_is_not_a_removal() {
+    // The server answers 204 and removes nothing.
+    let (mock, tf, out) = destroy_answered(204, false);
+    let text = out.text();
+    for want in [
+        "Could not remove SSH key",
+        "HostUp answered that the key was removed, but the account's key list still shows the key",
+        "nothing is assumed removed",
+        "The key stays in the state",
+    ] {
+        assert!(text.contains(want), "no {want:?} in:\n{text}");
+    }
+    let after: Vec<String> = deletes(&mock)
+        .into_iter()
+        .map(|(_, _, next)| next)
+        .collect();
+    assert_eq!(after, [LIST], "confirmed from a fresh list");
+    drop(tf);
+}
