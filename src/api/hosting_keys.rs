@@ -7,6 +7,7 @@ use super::create::{create_once, CreateError, Created};
 use super::errors::{ApiError, ErrorKind, Outcome};
 use super::models::*;
 use super::retry::Repeat;
+use super::text::clip;
 use super::transport::Auth;
 use reqwest::Method;
 use std::future::Future;
@@ -147,8 +148,9 @@ impl HostingKeys<'_> {
                     &path,
                     format!(
                         "HostUp answered that the key was removed, but the account's key list \
-                         still shows the key with fingerprint {fingerprint}, so the removal is not \
-                         confirmed (nothing is assumed removed)"
+                         still shows the key with fingerprint {}, so the removal is not \
+                         confirmed (nothing is assumed removed)",
+                        clip(fingerprint)
                     ),
                 ))
             }

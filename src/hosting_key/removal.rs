@@ -8,6 +8,7 @@ use super::resource::stop_managing_hint;
 use super::state::HostingKeyState;
 use super::store::HostingKeyStore;
 use crate::api::models::HostingSshKey;
+use crate::api::text::clip;
 use crate::api::{Outcome, Removal};
 use crate::tf::diagnostics::api_error;
 use tf_provider::Diagnostics;
@@ -38,6 +39,7 @@ async fn listed(
 }
 
 fn cannot_name(diags: &mut Diagnostics, account: &str, id: &str, planned: &str) {
+    let id = clip(id);
     diags.root_error(
         format!("SSH key {id} cannot be named for removal"),
         format!(
@@ -93,7 +95,10 @@ pub(super) async fn destroy(
         cannot_name(diags, account, id, "The key is to be removed");
         return None;
     };
-    let (summary, why) = match api.remove(account, id, &fingerprint).await {
+    let removal = api.remove(account, id, &fingerprint).await;
+    // Both may come from HostUp's list: clipped before they reach a diagnostic.
+    let (id, fingerprint) = (clip(id), clip(&fingerprint));
+    let (summary, why) = match removal {
         Ok(Removal::Removed) => return Some(()),
         Ok(Removal::NoOperation(answer)) => (
             "HostUp's API cannot remove a key from a hosting account",
