@@ -5,7 +5,7 @@
 //! Rooms, from the top down:
 //! - [`provider`]: the schema, configure and the list of resources, data sources and functions;
 //!   [`settings`]: each setting from the block, the environment or its default, checked together.
-//! - [`vps_key`], [`hosting_key`], [`vm_reset`]: one room per HostUp object, each with its
+//! - [`vps_key`], [`hosting_key`], [`hosting_account`], [`vm_reset`]: one room per HostUp object, each with its
 //!   resource, its data sources, one attribute table, one conversion from HostUp's replies and,
 //!   for the key objects, its store (what the process knows of that inventory).
 //! - [`functions`]: the provider-defined functions (`provider::hostup::ssh_fingerprint`, ...).
@@ -23,6 +23,7 @@ pub mod cancel;
 pub mod configured;
 pub mod duration;
 pub mod functions;
+pub mod hosting_account;
 pub mod hosting_key;
 pub mod log;
 pub mod provider;

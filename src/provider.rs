@@ -4,6 +4,7 @@
 
 use crate::api::Client;
 use crate::configured::Configured;
+use crate::hosting_account::HostingAccountsDataSource;
 use crate::hosting_key::store::HostingKeyStore;
 use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
 use crate::settings::{self, ProviderConfig};
@@ -78,8 +79,10 @@ impl Provider for HostupProvider {
                 "api_key" => sensitive(optional(
                     AttributeType::String,
                     "HostUp API key. Falls back to the `HOSTUP_API_KEY` environment variable. Needs the \
-                     scopes of the resources used: `read:vm` and `write:account` for VPS keys, \
-                     `read:hostingconsole:services` and `write:hostingconsole:services` for hosting keys.",
+                     scopes of the objects used, each granted apart: `read:vm` for VPS keys and \
+                     instances and `write:account` (inferred) to change VPS keys; `read:hosting` + \
+                     `console:services` to read hosting keys, `write:hosting` + `console:services` \
+                     to import or remove them; `read:hosting` to list hosting accounts.",
                 )),
                 "endpoint" => optional(
                     AttributeType::String,
@@ -129,6 +132,7 @@ impl Provider for HostupProvider {
             short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(vps.clone())),
             short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(vps.clone())),
             short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(hosting),
+            short(HostingAccountsDataSource::TYPE_NAME) => Adapter(HostingAccountsDataSource::new(self.client.clone())),
         })
     }
 

@@ -7,6 +7,7 @@ use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
 use super::retry::{Repeat, Retrier, RetryPolicy};
 use super::transport::{self, Auth, Failed, Request, Secret};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -162,20 +163,28 @@ impl Core {
     }
 }
 
+/// Every byte but RFC 3986's unreserved ones is escaped in a segment: a `SHA256:` fingerprint
+/// (`:`, `+`, `/`) is one segment, sent as HostUp's reference shows (`%3A`, `%2B`, `%2F`).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// `url` with `segments` appended, each one segment whatever it holds.
 fn with_segments(mut url: Url, segments: &[&str]) -> Url {
-    if let Ok(mut segs) = url.path_segments_mut() {
-        segs.pop_if_empty();
-        for s in segments {
-            segs.push(undotted(s));
-        }
+    let mut path = url.path().trim_end_matches('/').to_string();
+    for s in segments {
+        path.push('/');
+        path.extend(utf8_percent_encode(undotted(s), SEGMENT));
     }
+    url.set_path(&path);
     url
 }
 
-/// `push` drops a "." or ".." segment and WHATWG URLs normalize "%2E" away as well, so a dot
-/// segment would change the route. Push it as the literal text "%2E" instead (sent as "%252E"):
-/// the request stays on its route and names an object no one has.
+/// A "." or ".." segment would change the route (WHATWG URLs also read "%2E" as a dot). Send it
+/// as the literal text "%2E" instead (escaped to "%252E"): the request stays on its route and
+/// names an object no one has.
 fn undotted(segment: &str) -> &str {
     match segment {
         "." => "%2E",
@@ -208,6 +217,12 @@ mod tests {
         assert_eq!(path("ssh_1"), "/api/v2/ssh-keys/ssh_1");
         assert_eq!(path("."), "/api/v2/ssh-keys/%252E");
         assert_eq!(path(".."), "/api/v2/ssh-keys/%252E%252E");
+        assert_eq!(
+            path("SHA256:g+MLfmZ0SAqCtL/iy9B2sbhwrRlz6dr8+1rgUzmWPhI"),
+            "/api/v2/ssh-keys/SHA256%3Ag%2BMLfmZ0SAqCtL%2Fiy9B2sbhwrRlz6dr8%2B1rgUzmWPhI"
+        );
+        let prefixed = Url::parse("http://127.0.0.1:1/base/").unwrap();
+        assert_eq!(with_segments(prefixed, &["api", "x"]).path(), "/base/api/x");
         for id in ["a/b", "%2e", "%2E%2E", ".%2e", "\\", "...", "?x", "#y"] {
             let p = path(id);
             assert!(p.len() > "/api/v2/ssh-keys/".len(), "{id:?}: {p}");

@@ -1,10 +1,13 @@
-//! SSH keys of a shared-hosting account: `GET/POST /api/v2/shared-hosting/{accountId}/ssh-keys`
-//! and the removal of one key.
+//! SSH keys of a shared-hosting account: `GET/POST /api/v2/shared-hosting/{accountId}/ssh-keys`,
+//! and one key named by its `SHA256:` fingerprint (one path segment, `:`, `+` and `/` escaped):
+//! `DELETE …/ssh-keys/{fingerprint}` and `POST …/ssh-keys/{fingerprint}/actions/authorize`.
 
 use super::core::Core;
 use super::create::{create_once, CreateError, Created};
-use super::errors::{ApiError, Outcome};
+use super::errors::{ApiError, ErrorKind, Outcome};
 use super::models::*;
+use super::retry::Repeat;
+use super::text::clip;
 use super::transport::Auth;
 use reqwest::Method;
 use std::future::Future;
@@ -20,16 +23,20 @@ pub struct HostingKeys<'a> {
 #[derive(Debug)]
 pub struct Imported {
     pub key: Created<HostingSshKey>,
-    /// Whether HostUp wrote it to the account's authorized keys (an adopted key is listed, and
-    /// HostUp lists only keys it authorized).
+    /// Whether the import reply said HostUp wrote the key to the account's authorized keys. False
+    /// for an adopted key: its reply was lost, and the account's list does not say.
     pub authorized: bool,
 }
 
 /// How a removal ended.
 pub enum Removal {
+    /// HostUp removed the key, or it was gone already: the account's list no longer shows it.
     Removed,
-    /// The server has no remove operation; the error is its answer.
+    /// A 405, or a 404 that is not HostUp's (no problem `code`: a web server's page), while the
+    /// account still lists the key: this server has no remove operation. The error is its answer.
     NoOperation(ApiError),
+    /// HostUp's own 404 for the fingerprint while the account still lists the key: not removed.
+    NotFoundWhileListed(ApiError),
 }
 
 impl HostingKeys<'_> {
@@ -66,7 +73,7 @@ impl HostingKeys<'_> {
                 .request(Method::POST, &self.segments(&[]), Auth::Bearer, Some(&body))?;
         let req = &req;
         let what = (req.method(), req.path());
-        let authorized = AtomicBool::new(true);
+        let authorized = AtomicBool::new(false);
         let authorized_ref = &authorized;
         let send = |n| async move {
             let k: ImportedHostingKey = self.core.once(req, n).await?;
@@ -80,29 +87,75 @@ impl HostingKeys<'_> {
             })
         };
         let key = create_once(self.core, what, name, fingerprint, send, find).await?;
-        Ok(Imported {
-            key,
-            authorized: authorized.into_inner(),
-        })
+        let authorized = matches!(key, Created::New(_)) && authorized.into_inner();
+        Ok(Imported { key, authorized })
     }
 
-    /// Remove a key. A 405, or a 404 while the key is still listed (`listed(fresh)` tells),
-    /// means this server has no remove operation ([`Removal::NoOperation`]); an account HostUp
-    /// says is gone took its keys with it.
-    pub async fn remove<L, LF>(&self, id: &str, listed: L) -> Result<Removal, ApiError>
+    /// Authorize an imported key (write it to the account's authorized keys). Setting a state, so
+    /// a retry is safe; a 200 that does not say `authorized: true` is a failure.
+    pub async fn authorize(&self, fingerprint: &str) -> Result<AuthorizedHostingKey, ApiError> {
+        let segments = self.segments(&[fingerprint, "actions", "authorize"]);
+        let req = self
+            .core
+            .request::<()>(Method::POST, &segments, Auth::Bearer, None)?;
+        let path = req.path().to_string();
+        let reply: AuthorizedHostingKey = self.core.send(req, Repeat::Safe).await?;
+        if reply.authorized {
+            return Ok(reply);
+        }
+        Err(ApiError::new(
+            ErrorKind::Rejected,
+            "POST",
+            &path,
+            "HostUp answered the authorize with `authorized: false`: the key is on the account but \
+             not in its authorized keys",
+        ))
+    }
+
+    /// Remove the key with `fingerprint`, confirmed by the account's list: `listed()` reads it
+    /// afresh and tells whether the key is still there. A key still listed is not removed,
+    /// whatever the DELETE answered; an account HostUp says is gone took its keys with it.
+    pub async fn remove<L, LF>(&self, fingerprint: &str, listed: L) -> Result<Removal, ApiError>
     where
         L: Fn() -> LF,
         LF: Future<Output = Result<bool, ApiError>>,
     {
-        match self.core.delete(&self.segments(&[id]), Auth::Bearer).await {
-            Ok(()) => Ok(Removal::Removed),
-            Err(e) if e.route_absent() => match listed().await {
-                Ok(true) => Ok(Removal::NoOperation(e)),
-                Ok(false) => Ok(Removal::Removed),
-                Err(gone) if gone.outcome() == Outcome::Gone => Ok(Removal::Removed),
-                Err(other) => Err(other),
-            },
-            Err(e) => Err(e),
+        let answer = self
+            .core
+            .delete(&self.segments(&[fingerprint]), Auth::Bearer)
+            .await;
+        if let Err(e) = &answer {
+            if !e.route_absent() {
+                return Err(e.clone());
+            }
+        }
+        let still_listed = match listed().await {
+            Ok(l) => l,
+            Err(gone) if gone.outcome() == Outcome::Gone => false,
+            Err(other) => return Err(other),
+        };
+        match (answer, still_listed) {
+            (_, false) => Ok(Removal::Removed),
+            (Ok(()), true) => {
+                let path = self
+                    .core
+                    .url(&self.segments(&[fingerprint]))
+                    .path()
+                    .to_string();
+                Err(ApiError::new(
+                    ErrorKind::Rejected,
+                    "DELETE",
+                    &path,
+                    format!(
+                        "HostUp answered that the key was removed, but the account's key list \
+                         still shows the key with fingerprint {}, so the removal is not \
+                         confirmed (nothing is assumed removed)",
+                        clip(fingerprint)
+                    ),
+                ))
+            }
+            (Err(e), true) if e.outcome() == Outcome::Gone => Ok(Removal::NotFoundWhileListed(e)),
+            (Err(e), true) => Ok(Removal::NoOperation(e)),
         }
     }
 }

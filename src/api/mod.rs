@@ -2,7 +2,8 @@
 //! client and request helpers; [`transport`]: one attempt; [`retry`]: the one retry loop and its
 //! policy, one deadline per Terraform operation), one classification of failures ([`errors`]),
 //! the wire shapes ([`models`]), creating without duplicates ([`create`]), and a handler per
-//! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::vm`]. Nothing above
+//! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::hosting_accounts`],
+//! [`Client::vm`]; [`pages`] is the one loop over cursor-paginated lists. Nothing above
 //! this module builds a path or reads a status code.
 
 // ApiError carries everything a diagnostic shows; it is built only on failures, so its size
@@ -13,9 +14,12 @@ mod core;
 pub mod create;
 pub mod endpoint;
 pub mod errors;
+pub mod hosting_accounts;
 pub mod hosting_keys;
 pub mod models;
+pub mod pages;
 pub mod retry;
+pub mod scopes;
 pub mod text;
 mod transport;
 pub mod vm;
@@ -24,6 +28,7 @@ pub mod vps_keys;
 pub use self::core::ClientConfig;
 pub use create::{CreateError, Created};
 pub use errors::{ApiError, ErrorKind, Outcome};
+pub use hosting_accounts::HostingAccounts;
 pub use hosting_keys::{HostingKeys, Imported, Removal};
 pub use retry::{operation, RetryPolicy};
 pub use transport::{Secret, USER_AGENT_VALUE};
@@ -62,6 +67,11 @@ impl Client {
             core: &self.core,
             account,
         }
+    }
+
+    /// The shared-hosting accounts.
+    pub fn hosting_accounts(&self) -> HostingAccounts<'_> {
+        HostingAccounts { core: &self.core }
     }
 
     /// One VM (v1 ids).

@@ -127,16 +127,20 @@ impl ListedKey for VpsSshKey {
     }
 }
 
-/// One page of `GET /api/v2/ssh-keys`. `data` and `hasMore` are required: a page without them
-/// is not an empty inventory, and only a complete read may say that a key is gone.
+/// One page of a cursor-paginated v2 list (`GET /api/v2/ssh-keys`, `GET /api/v2/shared-hosting`).
+/// `data` and `hasMore` are required: a page without them is not an empty list, and only a
+/// complete read may say that an object is gone.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VpsKeyPage {
-    pub data: Vec<VpsSshKey>,
+pub struct CursorPage<T> {
+    pub data: Vec<T>,
     pub has_more: bool,
     #[serde(default)]
     pub next_cursor: Option<String>,
 }
+
+/// One page of `GET /api/v2/ssh-keys`.
+pub type VpsKeyPage = CursorPage<VpsSshKey>;
 
 /// What a decoded 2xx reply must satisfy beyond its shape; a breach is reported as a reply that
 /// does not match the API contract.
@@ -146,7 +150,7 @@ pub trait Contract {
     }
 }
 
-impl Contract for VpsKeyPage {
+impl<T> Contract for CursorPage<T> {
     fn check(&self) -> Result<(), String> {
         match self.next_cursor.as_deref() {
             None | Some("") if self.has_more => {
@@ -160,6 +164,7 @@ impl Contract for VpsKeyPage {
 impl Contract for VpsSshKey {}
 impl Contract for HostingKeyList {}
 impl Contract for ImportedHostingKey {}
+impl Contract for AuthorizedHostingKey {}
 impl Contract for ResetVmKeysReply {}
 impl Contract for serde_json::Value {}
 
@@ -256,6 +261,35 @@ pub struct ImportedHostingKey {
     pub imported: bool,
     #[serde(default)]
     pub authorized: bool,
+}
+
+/// 200 reply of `POST /api/v2/shared-hosting/{accountId}/ssh-keys/{fingerprint}/actions/authorize`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizedHostingKey {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    pub authorized: bool,
+}
+
+/// A shared-hosting account (`GET /api/v2/shared-hosting` `data[]`); the published fields after
+/// these (billing, dates, ...) are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingAccount {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub primary_domain: Option<String>,
+    #[serde(default)]
+    pub domains: Option<Vec<String>>,
+    #[serde(default)]
+    pub custom_name: Option<String>,
+    #[serde(default)]
+    pub service_status: Option<String>,
 }
 
 /// Body of the v1 `POST /api/vm/{vmid}/reset-ssh-keys`.

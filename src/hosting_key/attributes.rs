@@ -17,9 +17,16 @@ pub const FINGERPRINT_MD5: &str =
     "MD5 fingerprint of the key in colon-separated hex (`aa:bb:…`), as HostUp's control panel shows \
      it and `ssh-keygen -l -E md5` prints it after `MD5:`. Known at plan time; null when HostUp \
      lists the key without its key material and the configuration does not give it.";
-pub const KEY_TYPE: &str = "OpenSSH key type, e.g. `ssh-ed25519`. Known at plan time.";
+pub const KEY_TYPE: &str =
+    "Key family, as on VPS keys: `rsa`, `ed25519`, `ecdsa`, `dsa` or `unknown`. Known at plan time.";
 pub const BITS: &str = "Key size in bits. Known at plan time.";
 pub const COMMENT: &str = "The key's comment, if it has one.";
+pub const AUTHORIZED: &str =
+    "Whether the key is in the account's authorized keys (usable to log in), as HostUp's import \
+     reply, or the authorize the provider then sends, said. `false` while an authorize has not \
+     succeeded: the next apply authorizes the key (or replaces it, when its create failed). Null \
+     for a key adopted with `terraform import`: HostUp's key list does not say. Refresh keeps \
+     the value.";
 
 /// One key as the data source lists it, with each field's type.
 pub const KEY: [(&str, &str); 8] = [
@@ -27,7 +34,7 @@ pub const KEY: [(&str, &str); 8] = [
     ("name", NAME),
     ("fingerprint", FINGERPRINT),
     ("fingerprint_md5", FINGERPRINT_MD5),
-    ("type", KEY_TYPE),
+    ("key_type", KEY_TYPE),
     ("bits", BITS),
     ("comment", COMMENT),
     ("public_key", PUBLIC_KEY),

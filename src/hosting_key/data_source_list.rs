@@ -46,7 +46,7 @@ impl Data for HostingSshKeysDataSource {
     fn schema(&self) -> Schema {
         schema(
             "The SSH keys authorized on a HostUp shared-hosting account, its SSH command and whether \
-                     new keys can be added.",
+                     new keys can be added. Scopes: `read:hosting` and `console:services`.",
             map! {
                     "account_id" => required(AttributeType::String, attr::ACCOUNT_ID),
                     "keys" => computed(

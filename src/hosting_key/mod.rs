@@ -4,7 +4,9 @@
 //! this process knows of the accounts' keys.
 
 pub mod attributes;
+mod authorize;
 pub mod data_source_list;
+mod removal;
 pub mod resource;
 pub mod state;
 pub mod store;

@@ -5,11 +5,13 @@
 //! the account's `actions.canAdd` gate is checked, as HostUp's reference asks.
 
 use super::attributes::{self as attr, check_account_id};
+use super::authorize::authorize;
+use super::removal::{check_nameable, destroy};
 use super::state::HostingKeyState;
 use super::store::HostingKeyStore;
 use crate::api::models::{HostingKeyList, HostingSshKey};
 use crate::api::text::clip;
-use crate::api::{ApiError, CreateError, Outcome, Removal};
+use crate::api::{ApiError, CreateError, Outcome};
 use crate::configured::Configured;
 use crate::ssh_key::{same_key, PublicKey};
 use crate::tf::adapter::Managed;
@@ -63,7 +65,7 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
     } else if let Some(k) = check_public_key(diags, &s.public_key, "public_key") {
         s.fingerprint = string(k.fingerprint());
         s.fingerprint_md5 = string(k.fingerprint_md5());
-        s.key_type = string(k.algorithm());
+        s.key_type = string(k.key_type());
         s.bits = Value::Value(k.bits() as i64);
         s.comment = Value::from(k.comment().map(str::to_string).map(Cow::from));
     }
@@ -172,7 +174,9 @@ impl Managed for HostingSshKeyResource {
     fn schema(&self) -> Schema {
         schema(
             "An OpenSSH public key imported and authorized on a HostUp shared-hosting account. HostUp \
-                     cannot rename hosting keys, so every argument forces a new resource.",
+                     cannot rename hosting keys, so every argument forces a new resource; the old key \
+                     is removed by its fingerprint. Scopes: `read:hosting` and `console:services` to \
+                     read, `write:hosting` and `console:services` to import, authorize and remove.",
             map! {
                 "id" => computed(AttributeType::String, attr::ID),
                 "account_id" => required(AttributeType::String, &format!("{} Forces a new resource.", attr::ACCOUNT_ID)),
@@ -187,7 +191,7 @@ impl Managed for HostingSshKeyResource {
                 "key_type" => computed(AttributeType::String, attr::KEY_TYPE),
                 "bits" => computed(AttributeType::Number, attr::BITS),
                 "comment" => computed(AttributeType::String, attr::COMMENT),
-                "authorized" => computed(AttributeType::Bool, "Whether HostUp reports the key as authorized for SSH on the account."),
+                "authorized" => computed(AttributeType::Bool, attr::AUTHORIZED),
             },
         )
     }
@@ -259,7 +263,8 @@ impl Managed for HostingSshKeyResource {
                 // From the key material known, HostUp's or the state's; also fills in states
                 // written before the attribute existed.
                 s.fingerprint_md5 = md5_of(&s.public_key);
-                s.authorized = Value::Value(true);
+                // The list does not say whether a key is authorized: the state keeps what the
+                // import or authorize reply said.
                 Some(s)
             }
             None => {
@@ -319,8 +324,17 @@ impl Managed for HostingSshKeyResource {
             derive_from_key(diags, &mut s);
         }
         let key_changed = s.public_key != prior_state.public_key && !withheld;
-        if key_changed || s.name != prior_state.name || s.account_id != prior_state.account_id {
+        let replaced =
+            key_changed || s.name != prior_state.name || s.account_id != prior_state.account_id;
+        if replaced {
             s.id = Value::Unknown;
+            s.authorized = Value::Unknown;
+            if let Some(api) = self.configured.try_api() {
+                let planned = "This plan replaces the key";
+                check_nameable(diags, &api, &prior_state, planned).await;
+            }
+        } else if prior_state.authorized == Value::Value(false) {
+            // Imported but not authorized (the authorize failed): authorize it in place.
             s.authorized = Value::Unknown;
         }
         if withheld {
@@ -349,6 +363,10 @@ impl Managed for HostingSshKeyResource {
                 let mut s = planned;
                 s.id = string(&imported.key.into_inner().id);
                 s.authorized = Value::Value(imported.authorized);
+                if !imported.authorized {
+                    // On failure the key is in the state, with the error: it is on the account.
+                    authorize(diags, &api, &mut s).await;
+                }
                 Some(s)
             }
             Err(CreateError::Duplicate { existing, .. }) => {
@@ -363,32 +381,31 @@ impl Managed for HostingSshKeyResource {
         }
     }
 
+    async fn plan_destroy(&self, diags: &mut Diagnostics, prior: Self::State) {
+        if let Some(api) = self.configured.try_api() {
+            check_nameable(diags, &api, &prior, "This plan removes the key").await;
+        }
+    }
+
+    async fn update(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State,
+        planned: Self::State,
+    ) -> Option<Self::State> {
+        let mut s = planned;
+        if s.authorized.is_unknown() {
+            let api = self.configured.api(diags)?;
+            authorize(diags, &api, &mut s).await;
+        } else {
+            s.authorized = prior.authorized;
+        }
+        Some(s)
+    }
+
     async fn destroy(&self, diags: &mut Diagnostics, prior_state: Self::State) -> Option<()> {
         let api = self.configured.api(diags)?;
-        let account = prior_state.account_id.as_deref_option()?.to_string();
-        let id = prior_state.id.as_deref_option()?.to_string();
-        match api.remove(&account, &id).await {
-            Ok(Removal::Removed) => Some(()),
-            Ok(Removal::NoOperation(answer)) => {
-                diags.root_error(
-                    "HostUp's API cannot remove a key from a hosting account",
-                    format!(
-                        "HostUp's API has no operation to remove an SSH key from a shared-hosting account \
-                         ({answer}). SSH key {id} is still authorized on hosting account {account} and \
-                         stays in the state. Remove it by hand in HostUp's control panel (the hosting \
-                         account's SSH keys), then run the destroy again, or stop managing it. {}",
-                        stop_managing_hint()
-                    ),
-                );
-                None
-            }
-            Err(e) => {
-                let what = format!("Could not remove SSH key {id} from hosting account {account}");
-                api_error(diags, &what, &e);
-                diags.root_warning("The key stays in the state", stop_managing_hint());
-                None
-            }
-        }
+        destroy(diags, &api, &prior_state).await
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Self::State> {

@@ -1,7 +1,7 @@
 //! The state shapes of a hosting key and the one conversion from HostUp's key to them.
 
 use crate::api::models::HostingSshKey;
-use crate::ssh_key::PublicKey;
+use crate::ssh_key::{key_type_of, PublicKey};
 use crate::tf::value::string;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -15,7 +15,6 @@ pub struct HostingKeyObject {
     pub name: ValueString<'static>,
     pub fingerprint: ValueString<'static>,
     pub fingerprint_md5: ValueString<'static>,
-    #[serde(rename = "type")]
     pub key_type: ValueString<'static>,
     pub bits: ValueNumber,
     pub comment: ValueString<'static>,
@@ -39,9 +38,9 @@ pub struct HostingKeyState {
 }
 
 impl HostingKeyObject {
-    /// HostUp's key as Terraform sees it: the fingerprints derived from the key material when it
-    /// parses (HostUp reports no MD5 fingerprint); type, bits and comment as HostUp reports them,
-    /// else from the key material.
+    /// HostUp's key as Terraform sees it: the fingerprints and key family derived from the key
+    /// material when it parses (HostUp reports no MD5 fingerprint); bits and comment as HostUp
+    /// reports them, else from the key material.
     pub fn from_api(k: &HostingSshKey) -> Self {
         let parsed = k
             .public_key
@@ -53,11 +52,12 @@ impl HostingKeyObject {
             name: string(&k.name),
             fingerprint: Value::from(k.derived_fingerprint().map(Cow::from)),
             fingerprint_md5: Value::from(parsed.map(PublicKey::fingerprint_md5).map(Cow::from)),
+            // The family, as on VPS keys: from the key material, else HostUp's `type`.
             key_type: Value::from(
-                (k.key_type
-                    .clone()
-                    .or_else(|| parsed.map(|p| p.algorithm().to_string())))
-                .map(Cow::from),
+                parsed
+                    .map(|p| p.key_type().to_string())
+                    .or_else(|| k.key_type.as_deref().map(|t| key_type_of(t).to_string()))
+                    .map(Cow::from),
             ),
             bits: match (k.bits, parsed) {
                 (Some(b), _) => Value::Value(b),
@@ -76,7 +76,8 @@ impl HostingKeyObject {
 }
 
 impl HostingKeyState {
-    /// The resource's view of HostUp's key on `account_id`; listed keys are authorized.
+    /// The resource's view of HostUp's key on `account_id`. `authorized` is null: the list does
+    /// not say it.
     pub fn from_api(account_id: &str, k: &HostingSshKey) -> Self {
         let o = HostingKeyObject::from_api(k);
         HostingKeyState {
@@ -89,7 +90,7 @@ impl HostingKeyState {
             key_type: o.key_type,
             bits: o.bits,
             comment: o.comment,
-            authorized: Value::Value(true),
+            authorized: Value::Null,
         }
     }
 }

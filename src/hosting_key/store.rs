@@ -98,17 +98,33 @@ impl HostingKeyStore {
         Ok(imported)
     }
 
-    /// Remove a key from a hosting account.
-    pub async fn remove(&self, account: &str, id: &str) -> Result<Removal, ApiError> {
+    /// Remove the key `id`, named by `fingerprint`, from a hosting account; it is removed only
+    /// once a fresh read of the account no longer lists it (by id or by fingerprint).
+    pub async fn remove(
+        &self,
+        account: &str,
+        id: &str,
+        fingerprint: &str,
+    ) -> Result<Removal, ApiError> {
         let listed = || async move {
             let list = self.walk(account, true).await?;
-            Ok(list.ssh_keys.iter().any(|k| k.id == id))
+            Ok(list
+                .ssh_keys
+                .iter()
+                .any(|k| k.id == id || k.derived_fingerprint().as_deref() == Some(fingerprint)))
         };
-        let removal = self.client.hosting_keys(account).remove(id, listed).await?;
+        let keys = self.client.hosting_keys(account);
+        let removal = keys.remove(fingerprint, listed).await?;
         if let Removal::Removed = removal {
             self.snapshot(account).record(Write::Remove(id.to_string()));
         }
         Ok(removal)
+    }
+
+    /// Authorize the key with `fingerprint` on a hosting account.
+    pub async fn authorize(&self, account: &str, fingerprint: &str) -> Result<(), ApiError> {
+        let keys = self.client.hosting_keys(account);
+        keys.authorize(fingerprint).await.map(|_| ())
     }
 
     /// Record that a resource read `key` in this run; false when another resource already did.

@@ -1,11 +1,25 @@
 //! HostUp API failures as Terraform diagnostics: what we were doing, HostUp's status, code,
 //! detail and requestId, and what the user can do about it.
 
-use crate::api::{ApiError, Outcome};
+use crate::api::{scopes, ApiError, Outcome};
 use tf_provider::{AttributePath, Diagnostics};
 
 /// What the user can do about an API failure, by its kind.
-fn fix_hint(err: &ApiError) -> Option<&'static str> {
+fn fix_hint(err: &ApiError) -> Option<String> {
+    if err.outcome() == Outcome::Forbidden {
+        return Some(match scopes::required(&err.method, &err.path) {
+            Some(scopes) => format!(
+                "The API key lacks a scope this needs, or the object belongs to another account; \
+                 HostUp's detail above says which. {} {} needs {scopes}: add what the key lacks in \
+                 the HostUp dashboard.",
+                err.method, err.path
+            ),
+            None => "The API key lacks a scope this needs, or the object belongs to another \
+                     account; HostUp's detail above says which. Add the scope to the key in the \
+                     HostUp dashboard."
+                .to_string(),
+        });
+    }
     Some(match err.outcome() {
         Outcome::RateLimited if err.wait_past_deadline.is_some() => {
             "HostUp asked to wait longer than retry_deadline allows, so no retry was made. Run again \
@@ -13,10 +27,6 @@ fn fix_hint(err: &ApiError) -> Option<&'static str> {
         }
         Outcome::Unauthorized => {
             "Check the API key (api_key or HOSTUP_API_KEY): it is missing, mistyped or revoked."
-        }
-        Outcome::Forbidden => {
-            "The API key lacks a scope this needs, or the object belongs to another account; HostUp's \
-             detail above says which. Add the scope to the key in the HostUp dashboard."
         }
         Outcome::RateLimited => {
             "HostUp kept rate-limiting after every retry. Run with a lower -parallelism, or raise \
@@ -33,7 +43,8 @@ fn fix_hint(err: &ApiError) -> Option<&'static str> {
             "The request may or may not have been carried out. Run plan again to see where things stand."
         }
         _ => return None,
-    })
+    }
+    .to_string())
 }
 
 fn detail(err: &ApiError) -> String {

@@ -2,8 +2,26 @@
 //! again once known.
 
 use crate::api::models::MAX_NAME_LEN;
+use regex::Regex;
 use tf_provider::value::{Value, ValueString};
 use tf_provider::{AttributePath, Diagnostics};
+
+/// Compile the regular expression of attribute `attr`, reporting a bad pattern on it (at
+/// validate, so no request is sent); `None` when unset or bad.
+pub fn compile_regex(diags: &mut Diagnostics, attr: &str, v: &ValueString<'_>) -> Option<Regex> {
+    let pattern = v.as_deref_option()?;
+    match Regex::new(pattern) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            diags.error(
+                "Invalid regular expression",
+                format!("`{attr}` is not a valid regular expression (Rust regex syntax): {e}"),
+                AttributePath::new(attr.to_string()),
+            );
+            None
+        }
+    }
+}
 
 /// Check a key name: not blank, no control characters, not too long, no outer whitespace.
 pub fn check_name(diags: &mut Diagnostics, value: &ValueString<'_>, path: &str) {

@@ -8,8 +8,8 @@ use crate::ssh_key::{key_type_of, PublicKey};
 use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
 use crate::tf::schema::{computed, optional, schema};
+use crate::tf::validate::compile_regex;
 use async_trait::async_trait;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -34,22 +34,6 @@ impl VpsSshKeysDataSource {
 
     pub fn new(configured: Configured<VpsKeyStore>) -> Self {
         VpsSshKeysDataSource { configured }
-    }
-}
-
-/// Compile `name_regex`, reporting a bad pattern on its attribute.
-fn compile(diags: &mut Diagnostics, v: &ValueString<'_>) -> Option<Regex> {
-    let pattern = v.as_deref_option()?;
-    match Regex::new(pattern) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            diags.error(
-                "Invalid regular expression",
-                format!("`name_regex` is not a valid regular expression (Rust regex syntax): {e}"),
-                AttributePath::new("name_regex"),
-            );
-            None
-        }
     }
 }
 
@@ -138,12 +122,12 @@ impl Data for VpsSshKeysDataSource {
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: Self::State) {
-        compile(diags, &config.name_regex);
+        compile_regex(diags, "name_regex", &config.name_regex);
         check_key_type(diags, &config.key_type);
     }
 
     async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State> {
-        let regex = compile(diags, &config.name_regex);
+        let regex = compile_regex(diags, "name_regex", &config.name_regex);
         let key_type = check_key_type(diags, &config.key_type);
         let all = every_key(&self.configured, diags).await?;
         let keys = all

@@ -249,7 +249,7 @@ fn cases() -> Vec<Case> {
         c(
             "two selectors",
             "data \"hostup_vps_ssh_key\" \"d\" {\n  id = \"ssh_1\"\n  name = \"x\"\n}\n".into(),
-            "Set exactly one of `id`, `name` or `fingerprint`; id and name are set",
+            "Set exactly one of `id`, `name`, `fingerprint` or `fingerprint_md5`; id and name are set",
             "name",
         ),
         c(
@@ -322,22 +322,22 @@ fn malformed_import_ids_are_explained() {
         (
             "hostup_vps_ssh_key.k",
             "acct_1/ssh_1",
-            "Expected the HostUp id of a VPS SSH key",
+            "names no key. An import ID is the HostUp id of a VPS SSH key",
         ),
         (
             "hostup_vps_ssh_key.k",
             "ssh 1",
-            "Expected the HostUp id of a VPS SSH key",
+            "names no key. An import ID is the HostUp id of a VPS SSH key",
         ),
         (
             "hostup_hosting_ssh_key.k",
             "ssh_1",
-            "is not of the form accountId/keyId",
+            "names no key. An import ID is accountId/keyId",
         ),
         (
             "hostup_hosting_ssh_key.k",
             "acct_1/ssh_1/x",
-            "is not of the form accountId/keyId",
+            "names no key. An import ID is accountId/keyId",
         ),
     ] {
         let out = tf.import(addr, id);

@@ -12,7 +12,7 @@ const HOSTING_ADDR: &str = "hostup_hosting_ssh_key.deploy";
 const VPS_LIST: &str = "GET /api/v2/ssh-keys";
 const HOSTING_LIST: &str = "GET /api/v2/shared-hosting/{accountId}/ssh-keys";
 const HOSTING_IMPORT: &str = "POST /api/v2/shared-hosting/{accountId}/ssh-keys";
-const HOSTING_DELETE: &str = "DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{keyId}";
+const HOSTING_DELETE: &str = "DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{fingerprint}";
 const RESET: &str = "POST /api/vm/{vmid}/reset-ssh-keys";
 /// A hosting key HostUp lists with `publicKey: null` (see [`bare_key_seed`]).
 const BARE_ID: &str = "ssh_bare0000000000000000000001";

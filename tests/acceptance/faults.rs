@@ -116,6 +116,14 @@ fn lost_hosting_import_reply_is_adopted() {
         tf.values("hostup_hosting_ssh_key.k")["id"],
         json!(keys[0].id)
     );
+    // The lost reply said whether the key was authorized; the adopted key is authorized anew.
+    let authorize =
+        "POST /api/v2/shared-hosting/{accountId}/ssh-keys/{fingerprint}/actions/authorize";
+    assert_eq!(mock.count(authorize), 1);
+    assert_eq!(
+        tf.values("hostup_hosting_ssh_key.k")["authorized"],
+        json!(true)
+    );
     assert!(tf.plan().changed().is_empty());
 }
 

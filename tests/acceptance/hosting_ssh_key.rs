@@ -42,7 +42,7 @@ fn import_on_create_data_source_replace_recreate_and_destroy() {
         json!(fingerprint(&key)),
         "known at plan"
     );
-    assert_eq!(after["key_type"], json!("ssh-ed25519"));
+    assert_eq!(after["key_type"], json!("ed25519"), "as on VPS keys");
     assert_eq!(after["bits"], json!(256));
     assert_eq!(after["fingerprint_md5"], json!(fingerprint_md5(&key)));
     assert_eq!(after["comment"], json!("deploy@ci"));
@@ -68,7 +68,7 @@ fn import_on_create_data_source_replace_recreate_and_destroy() {
     assert_eq!(ds["ssh_command"], json!("ssh u20000@web01.hostup.se"));
     assert_eq!(ds["can_add"], json!(true));
     assert_eq!(ds["keys"][0]["id"], json!(keys[0].id));
-    assert_eq!(ds["keys"][0]["type"], json!("ssh-ed25519"));
+    assert_eq!(ds["keys"][0]["key_type"], json!("ed25519"));
     assert_eq!(ds["keys"][0]["fingerprint"], json!(fingerprint(&key)));
     assert_eq!(
         ds["keys"][0]["fingerprint_md5"],
@@ -127,7 +127,7 @@ fn terraform_import_with_account_and_key_id() {
         let out = tf.import(ADDR, bad);
         assert!(!out.ok);
         assert!(
-            out.text().contains("is not of the form accountId/keyId"),
+            out.text().contains("names no key. An import ID is accountId/keyId"),
             "{}",
             out.all()
         );
@@ -179,7 +179,10 @@ fn blocked_can_add_sends_no_import() {
 #[test]
 fn missing_write_scope_and_unknown_account() {
     let seed: Seed = serde_json::from_value(json!({
-        "tokens": [{"token": "ro", "scopes": ["read:hostingconsole:services"], "accountId": "20000"}]
+        "tokens": [
+            {"token": "ro", "scopes": ["read:hosting", "console:services"], "accountId": "20000"},
+            {"token": "no-console", "scopes": ["read:hosting", "write:hosting"], "accountId": "20000"}
+        ]
     }))
     .unwrap();
     let mock = MockServer::start(seed);
@@ -189,12 +192,36 @@ fn missing_write_scope_and_unknown_account() {
     ]);
     tf.config(&config("deploy", &test_key(1, "")));
     let out = tf.apply_err();
+    let text = out.text();
+    assert!(text.contains("403"), "{}", out.all());
+    // The hint names the two scopes of the import, apart.
+    let hint = format!(
+        "POST /api/v2/shared-hosting/{ACCOUNT}/ssh-keys needs the scopes `write:hosting` and \
+         `console:services`"
+    );
+    assert!(text.contains(&hint), "no {hint:?} in:\n{}", out.all());
+    assert_eq!(mock.count(IMPORT_ROUTE), 1, "refused, not retried");
+    assert!(mock.hosting_keys(ACCOUNT).is_empty());
+
+    // Without console:services even the list is refused, at plan, and the hint says so.
+    let tf = Tf::with_env(&[
+        ("HOSTUP_ENDPOINT", mock.url().as_str()),
+        ("HOSTUP_API_KEY", "no-console"),
+    ]);
+    tf.config(&config("deploy", &test_key(1, "")));
+    let out = tf.plan_err();
+    let text = out.text();
     assert!(
-        out.text().contains("write:hostingconsole:services"),
-        "{}",
+        text.contains("This API key lacks the required scope `console:services`"),
+        "HostUp's detail: {}",
         out.all()
     );
-    assert!(out.text().contains("403"), "{}", out.all());
+    let hint = format!(
+        "GET /api/v2/shared-hosting/{ACCOUNT}/ssh-keys needs the scopes `read:hosting` and \
+         `console:services`"
+    );
+    assert!(text.contains(&hint), "no {hint:?} in:\n{}", out.all());
+    assert!(!text.contains("hostingconsole"), "{}", out.all());
 
     let mock2 = MockServer::start(Seed::default());
     let tf = Tf::new(&mock2);

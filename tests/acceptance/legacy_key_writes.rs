@@ -1,7 +1,8 @@
 //! A server without the v2 VPS key writes: the mock's `legacy-key-writes` profile answers the v2
 //! add and delete as a web server answers a route it lacks. The provider must create and delete
 //! VPS keys through the legacy `/api/ssh-keys`, keep the v2 ids in the state, and say plainly
-//! what such a server cannot do.
+//! what such a server cannot do. (A server without the hosting key removal:
+//! `hosting_removal.rs`.)
 
 use crate::common::*;
 use hostup_mock::{Faults, Profile};
@@ -164,42 +165,6 @@ fn older_add_absorbs_rate_limits_errors_and_a_lost_reply_without_duplicates() {
         .count();
     assert_eq!(copies, 1, "the lost-reply key exists once: {keys:?}");
     assert!(tf.plan().changed().is_empty());
-}
-
-#[test]
-fn hosting_key_destroy_without_a_remove_operation_says_so_and_keeps_the_key() {
-    let mock = mock(Profile::LegacyKeyWrites);
-    let account = hostup_mock::fixtures::HOSTING_ACCOUNT_ID;
-    let tf = Tf::new(&mock);
-    tf.config(&format!(
-        "resource \"hostup_hosting_ssh_key\" \"k\" {{\n  account_id = \"{account}\"\n  name       = \"deploy\"\n  public_key = {}\n}}\n",
-        hcl(&test_key(12_201, "deploy"))
-    ));
-    tf.apply();
-    assert_eq!(mock.hosting_keys(account).len(), 1);
-    let out = tf.run(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    assert!(!out.ok, "destroy must fail: {}", out.all());
-    let text = out.text();
-    for want in [
-        "HostUp's API cannot remove a key from a hosting account",
-        "405",
-        "terraform state rm hostup_hosting_ssh_key.<name>",
-        "removed {",
-        "destroy = false",
-        "control panel",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
-    assert_eq!(
-        mock.hosting_keys(account).len(),
-        1,
-        "the key is still there"
-    );
-    assert_eq!(
-        tf.addresses(),
-        ["hostup_hosting_ssh_key.k"],
-        "and still in the state"
-    );
 }
 
 #[test]

@@ -218,7 +218,8 @@ fn missing_scope_and_wrong_token() {
     assert!(out.text().contains("write:account"), "{}", out.all());
     assert!(out.text().contains("403"), "{}", out.all());
     assert!(
-        out.text().contains("Add the scope to the key"),
+        out.text()
+            .contains("POST /api/v2/ssh-keys needs the scope `write:account`"),
         "fix hint: {}",
         out.all()
     );

@@ -29,15 +29,27 @@ pub(crate) fn snapshot(st: &State) -> Value {
             v
         }).collect::<Vec<_>>(),
         "hostingAccounts": st.hosting.iter().map(|h| {
+            // The keys as listed, with what the list does not show: the real fingerprint and
+            // whether the key is authorized.
+            let keys: Vec<Value> = h.keys.iter().map(|k| {
+                let mut v = serde_json::to_value(&k.listed).unwrap_or(Value::Null);
+                if let Value::Object(m) = &mut v {
+                    m.insert("authorized".into(), Value::Bool(k.authorized));
+                    m.insert("realFingerprint".into(), Value::String(k.fingerprint.clone()));
+                }
+                v
+            }).collect();
             let list = HostingKeyList {
-                ssh_keys: h.keys.clone(),
+                ssh_keys: vec![],
                 ssh_command: Some(h.ssh_command.clone()),
                 actions: HostingActions { can_add: h.can_add.clone() },
             };
             let mut v = serde_json::to_value(&list).unwrap_or(Value::Null);
             if let Value::Object(m) = &mut v {
+                m.insert("sshKeys".into(), Value::Array(keys));
                 m.insert("id".into(), Value::String(h.id.clone()));
                 m.insert("accountId".into(), Value::String(h.account_id.clone()));
+                m.insert("account".into(), serde_json::to_value(&h.account).unwrap_or(Value::Null));
             }
             v
         }).collect::<Vec<_>>(),

@@ -16,3 +16,6 @@ pub const VMID: u64 = 10000;
 pub const EXAMPLE_KEY_ID: &str = "ssh_01hxa3b4c5d6e7f8g9h0j1k2m3";
 pub const EXAMPLE_KEY_NAME: &str = "workstation";
 pub const EXAMPLE_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINLzx26LZBxbrbQSEvfthng/ZrbEH0ym+28D6GInE1H6 workstation@example.com";
+
+/// The default shared-hosting account's primary domain.
+pub const HOSTING_DOMAIN: &str = "example.se";

@@ -57,10 +57,20 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             ),
         )
         .route(
-            "/api/v2/shared-hosting/:accountId/ssh-keys/:keyId",
+            "/api/v2/shared-hosting/:accountId/ssh-keys/:fingerprint",
             served(delete(op(|st, r, p| {
                 v2::delete_hosting(st, r, seg(p, 4), seg(p, 6))
             }))),
+        )
+        .route(
+            "/api/v2/shared-hosting/:accountId/ssh-keys/:fingerprint/actions/authorize",
+            served(post(op(|st, r, p| {
+                v2::authorize_hosting(st, r, seg(p, 4), seg(p, 6))
+            }))),
+        )
+        .route(
+            "/api/v2/shared-hosting",
+            listed(get(op(|st, r, _| v2::list_accounts(st, r)))),
         )
         .route(
             "/api/ssh-keys",

@@ -151,16 +151,11 @@ pub(crate) async fn body_cap(req: Request, next: Next) -> Response {
 }
 
 /// The v2 VPS key writes, which the reference names without publishing their pages, and how the
-/// `legacy-key-writes` profile answers them: as a web server answers a route it does not have (404, or 405
-/// where the path exists for other methods), with no JSON.
-const INFERRED: &[(&str, &str, u16)] = &[
+/// `legacy-key-writes` profile answers them: as a web server answers a route it does not have
+/// (404, or 405 where the path exists for other methods), with no JSON.
+const V2_KEY_WRITES: &[(&str, &str, u16)] = &[
     ("POST", "/api/v2/ssh-keys", 404),
     ("DELETE", "/api/v2/ssh-keys/{id}", 404),
-    (
-        "DELETE",
-        "/api/v2/shared-hosting/{accountId}/ssh-keys/{keyId}",
-        405,
-    ),
 ];
 
 fn absent_page(status: u16) -> Reply {
@@ -192,7 +187,7 @@ pub(crate) async fn legacy_writes_gate(
     if shared.lock().profile == Profile::LegacyKeyWrites {
         if let Some(ctx) = Ctx::of(&req) {
             let (method, route) = (req.method().as_str(), template(&req, &ctx));
-            if let Some(&(_, _, status)) = INFERRED
+            if let Some(&(_, _, status)) = V2_KEY_WRITES
                 .iter()
                 .find(|(m, r, _)| *m == method && *r == route)
             {

@@ -11,7 +11,8 @@
 //!
 //! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
 //! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, legacy-key-writes gate,
-//! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`),
+//! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`,
+//! `accounts`, `cursor`),
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
 //! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],
 //! `clock`, `util`.
@@ -149,7 +150,23 @@ impl MockServer {
             .hosting
             .iter()
             .find(|h| h.id == account_id)
-            .map(|h| h.keys.clone())
+            .map(|h| h.keys.iter().map(|k| k.listed.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether each key of a shared-hosting account is in its authorized keys, by key id.
+    pub fn hosting_key_authorized(&self, account_id: &str) -> Vec<(String, bool)> {
+        self.shared
+            .lock()
+            .hosting
+            .iter()
+            .find(|h| h.id == account_id)
+            .map(|h| {
+                h.keys
+                    .iter()
+                    .map(|k| (k.listed.id.clone(), k.authorized))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -160,7 +177,7 @@ impl MockServer {
             return false;
         };
         let before = h.keys.len();
-        h.keys.retain(|k| k.id != key_id);
+        h.keys.retain(|k| k.listed.id != key_id);
         h.keys.len() != before
     }
 

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 const HELP: &str = "\
-hostup-mock: an in-memory HostUp API (VPS SSH keys, shared-hosting SSH keys, v1 VM key reset)
-for tests and demos.
+hostup-mock: an in-memory HostUp API (VPS SSH keys, shared-hosting accounts and their SSH keys,
+v1 VM key reset) for tests and demos.
 
 USAGE:
     hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|legacy-key-writes]
@@ -29,6 +29,7 @@ OPTIONS:
                                  and DELETE /api/v2/ssh-keys/{id} answer 404 with an HTML page,
                                  as a web server answers a route it lacks (HostUp's reference
                                  names both; some deployments lack them).
+                      Both serve the hosting key removal and authorize by fingerprint.
                       Both serve the older GET/POST/DELETE /api/ssh-keys (X-API-Key, v1
                       envelopes, numeric ids = displayId, MD5 fingerprints) over the same keys.
     -h, --help        Show this help.
@@ -37,7 +38,7 @@ On start it prints one line: `hostup-mock listening on http://127.0.0.1:PORT`.
 
 SEED FORMAT (every field optional; missing fields keep the defaults):
     { \"tokens\": [{\"token\": \"t\", \"scopes\": [\"read:vm\", \"write:account\",
-                  \"read:hostingconsole:services\", \"write:hostingconsole:services\"],
+                  \"read:hosting\", \"write:hosting\", \"console:services\"],
                   \"accountId\": \"20000\"}],
       \"vpsKeys\": [{\"name\": \"n\", \"publicKey\": \"ssh-ed25519 AAAA... c\",
                     \"id\": null, \"accountId\": null,
@@ -45,16 +46,38 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                     \"canDelete\": {\"allowed\": true, \"reason\": null}}],
       \"hostingAccounts\": [{\"id\": \"acct_...\", \"accountId\": \"20000\", \"sshCommand\": \"ssh u@h\",
                             \"canAdd\": {\"allowed\": true, \"reason\": null},
+                            \"name\": null, \"primaryDomain\": null, \"domains\": null,
+                            \"customName\": null, \"serviceStatus\": \"active\",
                             \"sshKeys\": [{\"name\": \"n\", \"publicKey\": \"...\",
-                                         \"withholdPublicKey\": false}]}],
+                                         \"withholdPublicKey\": false,
+                                         \"withholdFingerprint\": false}]}],
       \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
-                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"brokenReplies\": [],
+                  \"dropCreateReplies\": 0, \"unauthorizedImports\": 0,
+                  \"forcedErrors\": [], \"brokenReplies\": [],
                   \"seed\": 0},
       \"profile\": \"complete\" }
 
+    Scopes: a token needs read:vm for the VPS key list, write:account for VPS key writes,
+    read:hosting for GET /api/v2/shared-hosting, and read:hosting + console:services (list) or
+    write:hosting + console:services (import, remove, authorize) for hosting keys; a 403 names
+    the scopes the token lacks.
+    hostingAccounts   the accounts of GET /api/v2/shared-hosting (limit 1..100, default 20;
+                      cursor from nextCursor, a bad one 400 invalid_cursor), in seed order, each
+                      with billing and dates filled in. Defaults: primaryDomain
+                      <id in lowercase>.example.com (the default account: example.se), domains
+                      [primaryDomain], name customName else primaryDomain, serviceStatus active
+                      (one of active, pending, suspended, cancelled, terminated, expired, fraud,
+                      unknown; any other value is refused at start).
     withholdPublicKey  a hosting key listed with \"publicKey\": null (fingerprint, type, bits and
                       comment still reported), as HostUp may list it.
+    withholdFingerprint  a hosting key listed with \"fingerprint\": null; the mock still removes
+                      and authorizes it by its real fingerprint.
+    unauthorizedImports  the next N hosting imports reply \"authorized\": false: the key is on
+                      the account but not authorized until POST
+                      /api/v2/shared-hosting/{accountId}/ssh-keys/{fingerprint}/actions/authorize.
+                      To make the authorize fail, force an error on that route (forcedErrors).
+                      GET /__mock/state shows each hosting key's \"authorized\".
     forcedErrors      [{\"route\": \"GET /api/v2/ssh-keys\", \"status\": 503, \"code\": \"\",
                         \"message\": \"\", \"count\": 1, \"html\": false, \"title\": \"\",
                         \"errors\": [], \"location\": \"\"}]:

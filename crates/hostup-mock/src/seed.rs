@@ -2,16 +2,20 @@
 //! mock's public configuration types, as `hostup-mock --help` describes them.
 
 use super::fixtures::{
-    ACCOUNT_ID, EXAMPLE_KEY, EXAMPLE_KEY_ID, EXAMPLE_KEY_NAME, HOSTING_ACCOUNT_ID, TOKEN, VMID,
+    ACCOUNT_ID, EXAMPLE_KEY, EXAMPLE_KEY_ID, EXAMPLE_KEY_NAME, HOSTING_ACCOUNT_ID, HOSTING_DOMAIN,
+    TOKEN, VMID,
 };
 use super::wire::{ActionGate, FieldError};
 use serde::{Deserialize, Serialize};
 
+/// Every scope the mock checks. A hosting key route needs two: its hosting scope and
+/// `console:services` (HostUp's HTML pages run them together as `read:hostingconsole:services`).
 pub const ALL_SCOPES: &[&str] = &[
     "read:vm",
     "write:account",
-    "read:hostingconsole:services",
-    "write:hostingconsole:services",
+    "read:hosting",
+    "write:hosting",
+    "console:services",
 ];
 
 /// The initial world. Every field is optional in JSON; a missing field keeps the default world's
@@ -75,6 +79,8 @@ impl Default for Seed {
                 ssh_command: Some(format!("ssh u{ACCOUNT_ID}@web01.hostup.se")),
                 can_add: Some(ActionGate::allow()),
                 ssh_keys: vec![],
+                primary_domain: Some(HOSTING_DOMAIN.into()),
+                ..SeedHostingAccount::default()
             }],
             vms: vec![SeedVm {
                 vmid: VMID,
@@ -137,7 +143,7 @@ pub struct SeedVpsKey {
     pub created_at: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedHostingAccount {
     pub id: String,
@@ -149,9 +155,24 @@ pub struct SeedHostingAccount {
     pub can_add: Option<ActionGate>,
     #[serde(default)]
     pub ssh_keys: Vec<SeedHostingKey>,
+    /// The account list's `name`; defaults to `customName`, else the primary domain, else the id.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Defaults to `<id>.example.com`.
+    #[serde(default)]
+    pub primary_domain: Option<String>,
+    /// Defaults to the primary domain alone.
+    #[serde(default)]
+    pub domains: Option<Vec<String>>,
+    #[serde(default)]
+    pub custom_name: Option<String>,
+    /// One of `active`, `pending`, `suspended`, `cancelled`, `terminated`, `expired`, `fraud`,
+    /// `unknown`; defaults to `active`.
+    #[serde(default)]
+    pub service_status: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SeedHostingKey {
     pub name: String,
@@ -161,6 +182,9 @@ pub struct SeedHostingKey {
     /// List the key with `publicKey: null`, as the contract allows HostUp to.
     #[serde(default)]
     pub withhold_public_key: bool,
+    /// List the key with `fingerprint: null` (the mock still removes it by its real one).
+    #[serde(default)]
+    pub withhold_fingerprint: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -185,6 +209,9 @@ pub struct Faults {
     pub retry_after_secs: u64,
     /// The next N creates (VPS key POST, hosting import) commit, then close the connection unanswered.
     pub drop_create_replies: u32,
+    /// The next N hosting imports reply `authorized: false`: the key is on the account but not in
+    /// its authorized keys until `POST …/ssh-keys/{fingerprint}/actions/authorize`.
+    pub unauthorized_imports: u32,
     pub forced_errors: Vec<ForcedError>,
     /// 200 replies that break the API contract (after forced errors, before random faults).
     pub broken_replies: Vec<BrokenReply>,

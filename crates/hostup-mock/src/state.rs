@@ -1,9 +1,9 @@
 //! The in-memory world, and the request and reset logs.
 
 use super::clock::{now_iso, unix_secs};
-use super::seed::{default_account, Faults, Profile, Seed};
+use super::seed::{default_account, Faults, Profile, Seed, SeedHostingAccount};
 use super::util::{id26, mix64, uuid_like, Prng};
-use super::wire::{ActionGate, HostingSshKey, VpsKeyActions, VpsSshKey};
+use super::wire::{ActionGate, Billing, HostingAccount, HostingSshKey, VpsKeyActions, VpsSshKey};
 use hostup::ssh_key::PublicKey;
 use serde::Serialize;
 
@@ -64,11 +64,33 @@ pub(crate) struct VpsRec {
 }
 
 pub(crate) struct HostingRec {
+    /// Insertion sequence number: the keyset the account list's cursor points into.
+    pub seq: u64,
     pub id: String,
     pub account_id: String,
     pub ssh_command: String,
     pub can_add: ActionGate,
-    pub keys: Vec<HostingSshKey>,
+    pub keys: Vec<HostingKeyRec>,
+    /// The account list's fields.
+    pub account: HostingAccount,
+}
+
+/// A key on a shared-hosting account: as listed, its real fingerprint (the list may withhold
+/// it) and whether it is in the account's authorized keys.
+pub(crate) struct HostingKeyRec {
+    pub listed: HostingSshKey,
+    pub fingerprint: String,
+    pub authorized: bool,
+}
+
+impl HostingKeyRec {
+    pub fn new(id: String, name: &str, pk: &PublicKey, authorized: bool) -> Self {
+        HostingKeyRec {
+            listed: hosting_key(id, name, pk),
+            fingerprint: pk.fingerprint(),
+            authorized,
+        }
+    }
 }
 
 pub(crate) struct Vm {
@@ -157,8 +179,16 @@ impl State {
             });
         }
         for (i, h) in seed.hosting_accounts.into_iter().enumerate() {
-            let account = h.account_id.unwrap_or_else(|| st.default_account.clone());
+            let account = h
+                .account_id
+                .clone()
+                .unwrap_or_else(|| st.default_account.clone());
+            let seq = st.next_seq;
+            st.next_seq += 1;
+            let listed = hosting_account(&h, seq)
+                .map_err(|e| format!("seed hostingAccounts[{i}] ({}): {e}", h.id))?;
             let mut rec = HostingRec {
+                seq,
                 ssh_command: h
                     .ssh_command
                     .unwrap_or_else(|| format!("ssh u{account}@web01.hostup.se")),
@@ -166,14 +196,18 @@ impl State {
                 account_id: account,
                 can_add: h.can_add.unwrap_or_else(ActionGate::allow),
                 keys: vec![],
+                account: listed,
             };
             for (j, k) in h.ssh_keys.into_iter().enumerate() {
                 let pk = PublicKey::parse(&k.public_key)
                     .map_err(|e| format!("seed hostingAccounts[{i}].sshKeys[{j}]: {e}"))?;
                 let id = k.id.unwrap_or_else(|| st.new_key_id());
-                let mut key = hosting_key(id, &k.name, &pk);
+                let mut key = HostingKeyRec::new(id, &k.name, &pk, true);
                 if k.withhold_public_key {
-                    key.public_key = None;
+                    key.listed.public_key = None;
+                }
+                if k.withhold_fingerprint {
+                    key.listed.fingerprint = None;
                 }
                 rec.keys.push(key);
             }
@@ -282,6 +316,16 @@ impl State {
         self.hosting.len() != before
     }
 
+    /// Consume one pending "the import is not authorized" if any.
+    pub fn take_unauthorized(&mut self) -> bool {
+        if self.faults.unauthorized_imports > 0 {
+            self.faults.unauthorized_imports -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
     /// Consume one pending "drop the create reply" if any.
     pub fn take_drop(&mut self) -> bool {
         if self.faults.drop_create_replies > 0 {
@@ -291,6 +335,53 @@ impl State {
             false
         }
     }
+}
+
+/// The published statuses of a shared-hosting account.
+pub(crate) const SERVICE_STATUSES: &[&str] = &[
+    "active",
+    "pending",
+    "suspended",
+    "cancelled",
+    "terminated",
+    "expired",
+    "fraud",
+    "unknown",
+];
+
+/// A seeded account as the account list shows it (the defaults of `hostup-mock --help`).
+fn hosting_account(h: &SeedHostingAccount, seq: u64) -> Result<HostingAccount, String> {
+    let status = h.service_status.clone().unwrap_or_else(|| "active".into());
+    if !SERVICE_STATUSES.contains(&status.as_str()) {
+        return Err(format!(
+            "serviceStatus \"{status}\" is not one of {}",
+            SERVICE_STATUSES.join(", ")
+        ));
+    }
+    let primary = h
+        .primary_domain
+        .clone()
+        .unwrap_or_else(|| format!("{}.example.com", h.id.to_lowercase()));
+    Ok(HostingAccount {
+        id: h.id.clone(),
+        name: h
+            .name
+            .clone()
+            .or_else(|| h.custom_name.clone())
+            .unwrap_or_else(|| primary.clone()),
+        domains: h.domains.clone().unwrap_or_else(|| vec![primary.clone()]),
+        primary_domain: Some(primary),
+        custom_name: h.custom_name.clone(),
+        service_status: status,
+        billing: Billing {
+            amount: 99.0 + seq as f64,
+            currency_code: "SEK".into(),
+            billing_cycle: "monthly".into(),
+        },
+        created_at: Some("2025-01-15T09:30:00.000Z".into()),
+        next_due_at: Some("2026-01-15T00:00:00.000Z".into()),
+        expires_at: None,
+    })
 }
 
 pub(crate) fn hosting_key(id: String, name: &str, pk: &PublicKey) -> HostingSshKey {

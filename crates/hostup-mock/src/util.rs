@@ -77,18 +77,23 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
+            (percent_decode(k, true), percent_decode(v, true))
         })
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+/// One raw path segment percent-decoded (`+` stays a plus, as in any path). Never fails.
+pub fn decode_segment(s: &str) -> String {
+    percent_decode(s, false)
+}
+
+fn percent_decode(s: &str, plus_is_space: bool) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < b.len() => {
                 match std::str::from_utf8(&b[i + 1..i + 3])
                     .ok()
@@ -123,6 +128,11 @@ mod tests {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
         let u = uuid_like(3, 9);
         assert_eq!(u.len(), 36);
+    }
+
+    #[test]
+    fn segments_decode_with_plus_kept() {
+        assert_eq!(decode_segment("SHA256%3Aa%2Bb%2Fc+d"), "SHA256:a+b/c+d");
     }
 
     #[test]

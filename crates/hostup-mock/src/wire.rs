@@ -128,6 +128,50 @@ pub struct ImportedHostingKey {
     pub authorized: bool,
 }
 
+/// 200 reply of `POST …/ssh-keys/{fingerprint}/actions/authorize`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizedHostingKey {
+    pub name: String,
+    pub fingerprint: Option<String>,
+    pub authorized: bool,
+}
+
+// ---- v2: shared-hosting accounts ----------------------------------------------------------------
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Billing {
+    pub amount: f64,
+    pub currency_code: String,
+    pub billing_cycle: String,
+}
+
+/// One account of `GET /api/v2/shared-hosting`, with the published fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingAccount {
+    pub id: String,
+    pub name: String,
+    pub primary_domain: Option<String>,
+    pub domains: Vec<String>,
+    pub custom_name: Option<String>,
+    pub service_status: String,
+    pub billing: Billing,
+    pub created_at: Option<String>,
+    pub next_due_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+/// One page of `GET /api/v2/shared-hosting`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingAccountPage {
+    pub data: Vec<HostingAccount>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
 // ---- v1: VM key reset ---------------------------------------------------------------------------
 
 /// Body of `POST /api/vm/{vmid}/reset-ssh-keys`.

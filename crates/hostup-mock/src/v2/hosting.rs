@@ -1,9 +1,17 @@
-//! `/api/v2/shared-hosting/{accountId}/ssh-keys`: the keys of a shared-hosting account.
+//! `/api/v2/shared-hosting/{accountId}/ssh-keys`: the keys of a shared-hosting account, each
+//! named by its `SHA256:` fingerprint (one percent-encoded path segment) to remove or authorize.
 
 use super::{authorize, blocked, duplicate, parse_name_key, Req, BODY_INVALID};
 use crate::reply::{invalid, problem, Reply};
-use crate::state::{hosting_key, State};
-use crate::wire::{HostingActions, HostingKeyList, ImportedHostingKey, NameAndKey};
+use crate::state::{HostingKeyRec, State};
+use crate::util::decode_segment;
+use crate::wire::{
+    AuthorizedHostingKey, HostingActions, HostingKeyList, ImportedHostingKey, NameAndKey,
+};
+
+/// A hosting key route needs its hosting scope and `console:services`, granted apart.
+const READ: &[&str] = &["read:hosting", "console:services"];
+const WRITE: &[&str] = &["write:hosting", "console:services"];
 
 /// Find the caller's hosting account: index, or the 404/403 reply.
 fn find_hosting(st: &State, req: &Req<'_>, account: &str, id: &str) -> Result<usize, Reply> {
@@ -26,13 +34,33 @@ fn find_hosting(st: &State, req: &Req<'_>, account: &str, id: &str) -> Result<us
     }
 }
 
+/// Authorize with `scopes`, then find the account: its index, or the error reply.
+fn account_for(st: &State, req: &Req<'_>, acct: &str, scopes: &[&str]) -> Result<usize, Reply> {
+    let account = authorize(st, req, scopes)?;
+    find_hosting(st, req, &account, acct)
+}
+
+/// The key on account `i` whose fingerprint is the (percent-encoded) segment `fp`.
+fn find_key(st: &State, req: &Req<'_>, i: usize, fp: &str) -> Result<usize, Reply> {
+    let fp = decode_segment(fp);
+    st.hosting[i]
+        .keys
+        .iter()
+        .position(|k| k.fingerprint == fp)
+        .ok_or_else(|| {
+            problem(
+                &req.err,
+                404,
+                "not_found",
+                "No SSH key with this fingerprint exists on this shared-hosting account.",
+                vec![],
+            )
+        })
+}
+
 /// GET /api/v2/shared-hosting/{accountId}/ssh-keys.
 pub(crate) fn list_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply {
-    let account = match authorize(st, req, "read:hostingconsole:services") {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let i = match find_hosting(st, req, &account, acct) {
+    let i = match account_for(st, req, acct, READ) {
         Ok(i) => i,
         Err(r) => return r,
     };
@@ -40,7 +68,7 @@ pub(crate) fn list_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply {
     Reply::json(
         200,
         &HostingKeyList {
-            ssh_keys: h.keys.clone(),
+            ssh_keys: h.keys.iter().map(|k| k.listed.clone()).collect(),
             ssh_command: Some(h.ssh_command.clone()),
             actions: HostingActions {
                 can_add: h.can_add.clone(),
@@ -51,11 +79,7 @@ pub(crate) fn list_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply {
 
 /// POST /api/v2/shared-hosting/{accountId}/ssh-keys.
 pub(crate) fn import_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply {
-    let account = match authorize(st, req, "write:hostingconsole:services") {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let i = match find_hosting(st, req, &account, acct) {
+    let i = match account_for(st, req, acct, WRITE) {
         Ok(i) => i,
         Err(r) => return r,
     };
@@ -68,17 +92,13 @@ pub(crate) fn import_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply
         return blocked(&req.err, &g);
     }
     let fp = pk.fingerprint();
-    if st.hosting[i]
-        .keys
-        .iter()
-        .any(|k| k.fingerprint.as_deref() == Some(fp.as_str()))
-    {
+    if st.hosting[i].keys.iter().any(|k| k.fingerprint == fp) {
         return duplicate(&req.err);
     }
     let id = st.new_key_id();
-    st.hosting[i]
-        .keys
-        .push(hosting_key(id.clone(), &body.name, &pk));
+    let authorized = !st.take_unauthorized();
+    let key = HostingKeyRec::new(id.clone(), &body.name, &pk, authorized);
+    st.hosting[i].keys.push(key);
     let mut reply = Reply::json(
         201,
         &ImportedHostingKey {
@@ -86,35 +106,48 @@ pub(crate) fn import_hosting(st: &mut State, req: &Req<'_>, acct: &str) -> Reply
             name: body.name,
             fingerprint: Some(fp),
             imported: true,
-            authorized: true,
+            authorized,
         },
     );
     reply.drop_after = st.take_drop();
     reply
 }
 
-/// DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{keyId} (inferred).
-pub(crate) fn delete_hosting(st: &mut State, req: &Req<'_>, acct: &str, key_id: &str) -> Reply {
-    let account = match authorize(st, req, "write:hostingconsole:services") {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let i = match find_hosting(st, req, &account, acct) {
+/// DELETE /api/v2/shared-hosting/{accountId}/ssh-keys/{fingerprint}.
+pub(crate) fn delete_hosting(st: &mut State, req: &Req<'_>, acct: &str, fp: &str) -> Reply {
+    let i = match account_for(st, req, acct, WRITE) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    let keys = &mut st.hosting[i].keys;
-    match keys.iter().position(|k| k.id == key_id) {
-        Some(j) => {
-            keys.remove(j);
+    match find_key(st, req, i, fp) {
+        Ok(j) => {
+            st.hosting[i].keys.remove(j);
             Reply::empty(204)
         }
-        None => problem(
-            &req.err,
-            404,
-            "not_found",
-            "No SSH key with this id exists on this shared-hosting account.",
-            vec![],
-        ),
+        Err(r) => r,
+    }
+}
+
+/// POST /api/v2/shared-hosting/{accountId}/ssh-keys/{fingerprint}/actions/authorize: writes the
+/// key to the account's authorized keys (again: an authorized key stays so).
+pub(crate) fn authorize_hosting(st: &mut State, req: &Req<'_>, acct: &str, fp: &str) -> Reply {
+    let i = match account_for(st, req, acct, WRITE) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match find_key(st, req, i, fp) {
+        Ok(j) => {
+            let key = &mut st.hosting[i].keys[j];
+            key.authorized = true;
+            Reply::json(
+                200,
+                &AuthorizedHostingKey {
+                    name: key.listed.name.clone(),
+                    fingerprint: Some(key.fingerprint.clone()),
+                    authorized: true,
+                },
+            )
+        }
+        Err(r) => r,
     }
 }

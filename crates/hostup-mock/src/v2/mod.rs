@@ -2,10 +2,13 @@
 //! keys in [`hosting`], and here what both share: the request, authorisation, the 409 replies and
 //! body validation.
 
+mod accounts;
+mod cursor;
 mod hosting;
 mod vps;
 
-pub(crate) use hosting::{delete_hosting, import_hosting, list_hosting};
+pub(crate) use accounts::list_accounts;
+pub(crate) use hosting::{authorize_hosting, delete_hosting, import_hosting, list_hosting};
 pub(crate) use vps::{create_vps, delete_vps, list_vps, rename_vps};
 
 use super::reply::{field, problem, ErrCtx, Reply};
@@ -26,8 +29,9 @@ pub(crate) struct Req<'a> {
     pub body: &'a [u8],
 }
 
-/// Bearer token → caller's account id, or the 401/403 reply.
-fn authorize(st: &State, req: &Req<'_>, scope: &str) -> Result<String, Reply> {
+/// Bearer token → caller's account id, or the 401/403 reply naming the scopes it lacks (a
+/// route may need several, each granted apart).
+fn authorize(st: &State, req: &Req<'_>, scopes: &[&str]) -> Result<String, Reply> {
     let token = req
         .headers
         .get("authorization")
@@ -46,14 +50,33 @@ fn authorize(st: &State, req: &Req<'_>, scope: &str) -> Result<String, Reply> {
             "Authentication is required: send a valid API key as `Authorization: Bearer <key>`.",
             vec![],
         )),
-        Some(k) if !k.scopes.iter().any(|s| s == scope) => Err(problem(
-            &req.err,
-            403,
-            "forbidden",
-            &format!("This API key lacks the required scope `{scope}`."),
-            vec![],
-        )),
-        Some(k) => Ok(k.account_id.clone()),
+        Some(k) => {
+            let lacking: Vec<String> = scopes
+                .iter()
+                .filter(|want| !k.scopes.iter().any(|s| s == *want))
+                .map(|s| format!("`{s}`"))
+                .collect();
+            match lacking.len() {
+                0 => Ok(k.account_id.clone()),
+                1 => Err(problem(
+                    &req.err,
+                    403,
+                    "forbidden",
+                    &format!("This API key lacks the required scope {}.", lacking[0]),
+                    vec![],
+                )),
+                _ => Err(problem(
+                    &req.err,
+                    403,
+                    "forbidden",
+                    &format!(
+                        "This API key lacks the required scopes {}.",
+                        lacking.join(" and ")
+                    ),
+                    vec![],
+                )),
+            }
+        }
     }
 }
 

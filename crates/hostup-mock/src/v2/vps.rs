@@ -1,61 +1,18 @@
 //! `/api/v2/ssh-keys`: the account's VPS keys, with keyset pagination over opaque cursors.
 
+use super::cursor::{decode_cursor, encode_cursor, parse_limit};
 use super::{
     authorize, blocked, check_name, duplicate, parse_name_key, parse_object, Req, BODY_INVALID,
 };
 use crate::reply::{field, invalid, problem, Reply};
 use crate::state::State;
-use crate::util::{fnv1a, mix64, parse_query};
-use crate::wire::{ActionGate, FieldError, NameAndKey, Rename, VpsKeyPage};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use crate::util::parse_query;
+use crate::wire::{ActionGate, NameAndKey, Rename, VpsKeyPage};
 use serde_json::Value;
-
-fn cursor_check(st: &State, account: &str, seq: u64) -> u64 {
-    mix64(seq ^ st.cursor_secret ^ fnv1a(account))
-}
-
-/// Opaque cursor: base64url of "after-seq.check"; the check is keyed so only issued cursors pass.
-fn encode_cursor(st: &State, account: &str, seq: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{seq}.{:016x}", cursor_check(st, account, seq)))
-}
-
-fn decode_cursor(st: &State, account: &str, c: &str) -> Option<u64> {
-    let raw = URL_SAFE_NO_PAD.decode(c.as_bytes()).ok()?;
-    let s = String::from_utf8(raw).ok()?;
-    let (a, b) = s.split_once('.')?;
-    let seq: u64 = a.parse().ok()?;
-    let check = u64::from_str_radix(b, 16).ok()?;
-    (b.len() == 16 && check == cursor_check(st, account, seq)).then_some(seq)
-}
-
-fn parse_limit(v: &str) -> Result<usize, FieldError> {
-    let range = || {
-        field(
-            "/limit",
-            "out_of_range",
-            "`limit` must be between 1 and 100.",
-        )
-    };
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        match v.parse::<u64>() {
-            Ok(n) if (1..=100).contains(&n) => Ok(n as usize),
-            _ => Err(range()),
-        }
-    } else if v.len() > 1 && v.starts_with('-') && v[1..].bytes().all(|b| b.is_ascii_digit()) {
-        Err(range())
-    } else {
-        Err(field(
-            "/limit",
-            "invalid_format",
-            "`limit` must be an integer between 1 and 100.",
-        ))
-    }
-}
 
 /// GET /api/v2/ssh-keys — keyset pagination over the caller's keys in insertion order.
 pub(crate) fn list_vps(st: &mut State, req: &Req<'_>) -> Reply {
-    let account = match authorize(st, req, "read:vm") {
+    let account = match authorize(st, req, &["read:vm"]) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -106,7 +63,7 @@ pub(crate) fn list_vps(st: &mut State, req: &Req<'_>) -> Reply {
 
 /// POST /api/v2/ssh-keys (inferred).
 pub(crate) fn create_vps(st: &mut State, req: &Req<'_>) -> Reply {
-    let account = match authorize(st, req, "write:account") {
+    let account = match authorize(st, req, &["write:account"]) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -155,7 +112,7 @@ fn gate(g: &Option<ActionGate>) -> ActionGate {
 
 /// PATCH /api/v2/ssh-keys/{id}: the name only.
 pub(crate) fn rename_vps(st: &mut State, req: &Req<'_>, id: &str) -> Reply {
-    let account = match authorize(st, req, "write:account") {
+    let account = match authorize(st, req, &["write:account"]) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -187,7 +144,7 @@ pub(crate) fn rename_vps(st: &mut State, req: &Req<'_>, id: &str) -> Reply {
 
 /// DELETE /api/v2/ssh-keys/{id} (inferred).
 pub(crate) fn delete_vps(st: &mut State, req: &Req<'_>, id: &str) -> Reply {
-    let account = match authorize(st, req, "write:account") {
+    let account = match authorize(st, req, &["write:account"]) {
         Ok(a) => a,
         Err(r) => return r,
     };

@@ -54,11 +54,10 @@ async fn forbidden_names_missing_scope_and_other_accounts_resources() {
     )
     .await;
     assert_eq!(r.status, 403);
-    assert!(r
-        .problem()
-        .detail
-        .unwrap()
-        .contains("read:hostingconsole:services"));
+    assert_eq!(
+        r.problem().detail.as_deref(),
+        Some("This API key lacks the required scopes `read:hosting` and `console:services`.")
+    );
     // Another account's key and hosting account.
     let r = patch(&srv, "/api/v2/ssh-keys/ssh_other", json!({"name": "mine"})).await;
     assert_eq!(r.status, 403);

@@ -51,6 +51,7 @@ pub fn two_account_seed() -> Seed {
         ssh_command: None,
         can_add: None,
         ssh_keys: vec![],
+        ..SeedHostingAccount::default()
     });
     seed.vps_keys.push(SeedVpsKey {
         account_id: Some("30000".into()),

@@ -95,6 +95,51 @@ fn hosting_imported() -> Vec<Field> {
     ]
 }
 
+/// 200 of `POST …/ssh-keys/{fingerprint}/actions/authorize`: published (CONTRACT.md's table and
+/// hosting section: `{name, fingerprint, authorized}`).
+fn hosting_authorized() -> Vec<Field> {
+    vec![
+        req("name", STR),
+        req("fingerprint", STR),
+        req("authorized", BOOL),
+    ]
+}
+
+/// `GET /api/v2/shared-hosting`: published (CONTRACT.md "Shared-hosting accounts"); the
+/// envelope is inferred to be the VPS key list's.
+fn account_page() -> Vec<Field> {
+    vec![
+        req("data", ARR),
+        req("hasMore", BOOL),
+        req("nextCursor", STR_NULL),
+        req("data[].id", STR),
+        req("data[].name", STR),
+        req("data[].primaryDomain", STR_NULL),
+        req("data[].domains", ARR),
+        req("data[].customName", STR_NULL),
+        Field {
+            one_of: &[
+                "active",
+                "pending",
+                "suspended",
+                "cancelled",
+                "terminated",
+                "expired",
+                "fraud",
+                "unknown",
+            ],
+            ..req("data[].serviceStatus", STR)
+        },
+        req("data[].billing", OBJ),
+        req("data[].billing.amount", NUM_NULL),
+        req("data[].billing.currencyCode", STR),
+        req("data[].billing.billingCycle", STR),
+        req("data[].createdAt", STR_NULL),
+        req("data[].nextDueAt", STR_NULL),
+        req("data[].expiresAt", STR_NULL),
+    ]
+}
+
 /// 200 of the v1 VM reset: published, page 000 (`vmid` and `accountId` strings).
 fn reset_reply() -> Vec<Field> {
     vec![

@@ -167,10 +167,12 @@ async fn routing_edges_answer_as_before() {
         profile: hostup_mock::Profile::LegacyKeyWrites,
         ..Seed::default()
     });
+    // The hosting key removal is published, so served in this profile too: HostUp's own 404.
     let r = delete(
         &srv,
         &format!("/api/v2/shared-hosting/{ACCT}/ssh-keys/ssh_x"),
     )
     .await;
-    assert_eq!((r.status.as_u16(), r.header("allow")), (405, "GET, POST"));
+    assert_eq!((r.status.as_u16(), r.header("allow")), (404, ""));
+    assert_eq!(r.problem().code.as_deref(), Some("not_found"));
 }

@@ -46,7 +46,9 @@ fn rich_seed() -> Seed {
             public_key: ED25519_B.into(),
             id: None,
             withhold_public_key: true,
+            ..SeedHostingKey::default()
         }],
+        ..SeedHostingAccount::default()
     }];
     seed
 }
@@ -132,10 +134,65 @@ async fn v2_hosting_key_replies_match_the_documented_shapes() {
         NO_EXTRA,
         &get(&srv, &base).await.text,
     );
-    // Inferred: 204 with no body. CONTRACT.md names the key by fingerprint; the mock by id (see
-    // the report of this change): only the reply's shape is checked here.
-    let r = delete(&srv, &format!("{base}/{id}")).await;
+    // Published: the key named by its fingerprint, one percent-encoded segment.
+    let fp = hostup::ssh_key::PublicKey::parse(ED25519_A)
+        .unwrap()
+        .fingerprint();
+    let segment = fp
+        .replace(':', "%3A")
+        .replace('+', "%2B")
+        .replace('/', "%2F");
+    let r = post(
+        &srv,
+        &format!("{base}/{segment}/actions/authorize"),
+        json!({}),
+    )
+    .await;
+    expect(&r, 200, "application/json");
+    check(
+        "POST …/actions/authorize",
+        &hosting_authorized(),
+        NO_EXTRA,
+        &r.text,
+    );
+    // Inferred: 204 with no body.
+    let r = delete(&srv, &format!("{base}/{segment}")).await;
     assert_eq!((r.status.as_u16(), r.text.as_str()), (204, ""));
+    assert!(srv.hosting_keys(ACCT).iter().all(|k| k.id != id));
+}
+
+#[tokio::test]
+async fn shared_hosting_account_pages_match_the_documented_shape() {
+    let mut seed = rich_seed();
+    for i in 0..3 {
+        seed.hosting_accounts.push(SeedHostingAccount {
+            id: format!("acct_page{i}"),
+            custom_name: Some(format!("site {i}")),
+            domains: Some(vec![format!("s{i}.example"), format!("www.s{i}.example")]),
+            ..SeedHostingAccount::default()
+        });
+    }
+    let srv = MockServer::start(seed);
+    let r = get(&srv, "/api/v2/shared-hosting?limit=2").await;
+    expect(&r, 200, "application/json");
+    check(
+        "GET /api/v2/shared-hosting",
+        &account_page(),
+        NO_EXTRA,
+        &r.text,
+    );
+    let next = r.json()["nextCursor"].as_str().unwrap().to_string();
+    let r = get(
+        &srv,
+        &format!("/api/v2/shared-hosting?limit=2&cursor={next}"),
+    )
+    .await;
+    check(
+        "GET /api/v2/shared-hosting (last page)",
+        &account_page(),
+        NO_EXTRA,
+        &r.text,
+    );
 }
 
 #[tokio::test]
