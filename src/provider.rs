@@ -3,6 +3,7 @@
 //! functions (`functions`).
 
 use crate::api::endpoint::{parse_endpoint, DEFAULT_ENDPOINT};
+use crate::api::tls;
 use crate::api::{Client, ClientConfig, RetryPolicy, Secret};
 use crate::configured::Configured;
 use crate::duration::parse_duration;
@@ -53,6 +54,7 @@ pub struct ProviderConfig {
     pub max_retries: Value<Number>,
     pub request_timeout: ValueString<'static>,
     pub retry_deadline: ValueString<'static>,
+    pub ca_certificates: ValueString<'static>,
 }
 
 impl HostupProvider {
@@ -89,6 +91,15 @@ impl HostupProvider {
                 );
             }
         }
+        if let Some(pem) = config.ca_certificates.as_deref_option() {
+            if let Err(msg) = ca_certificates_problem(pem) {
+                diags.error(
+                    "Invalid ca_certificates",
+                    msg,
+                    AttributePath::new("ca_certificates"),
+                );
+            }
+        }
         for (attr, v) in [
             ("request_timeout", &config.request_timeout),
             ("retry_deadline", &config.retry_deadline),
@@ -103,6 +114,22 @@ impl HostupProvider {
                 }
             }
         }
+    }
+
+    /// The CAs of `ca_certificates` (checked by `check`), then of SSL_CERT_FILE / SSL_CERT_DIR.
+    fn ca_certificates(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Vec<Vec<u8>>> {
+        let mut certs = match config.ca_certificates.as_deref_option() {
+            Some(pem) => ca_certificates_problem(pem).ok()?,
+            None => Vec::new(),
+        };
+        match tls::roots_from_env() {
+            Ok(found) => certs.extend(found),
+            Err(msg) => {
+                diags.root_error("Cannot read the trusted CA certificates", msg);
+                return None;
+            }
+        }
+        Some(certs)
     }
 
     /// Retry settings from the block, then the environment, then the defaults.
@@ -166,6 +193,16 @@ fn api_key_problem(origin: &str, key: &str) -> Option<String> {
     ))
 }
 
+/// The certificates of `ca_certificates`, or why it cannot be used.
+fn ca_certificates_problem(pem: &str) -> Result<Vec<Vec<u8>>, String> {
+    tls::parse_pem(pem.as_bytes()).map_err(|e| {
+        format!(
+            "`ca_certificates` cannot be used: {e}. Give the CA certificates as PEM text, e.g. \
+             ca_certificates = file(\"corp-ca.pem\")."
+        )
+    })
+}
+
 /// A setting's value and where it came from, for error messages.
 struct Setting {
     value: String,
@@ -202,7 +239,7 @@ impl Provider for HostupProvider {
     async fn configure<'a>(
         &self,
         diags: &mut Diagnostics,
-        _terraform_version: String,
+        terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
         self.check(diags, &config);
@@ -216,6 +253,7 @@ impl Provider for HostupProvider {
             || config.max_retries.is_unknown()
             || config.request_timeout.is_unknown()
             || config.retry_deadline.is_unknown()
+            || config.ca_certificates.is_unknown()
         {
             return Some(());
         }
@@ -264,11 +302,16 @@ impl Provider for HostupProvider {
         let Some((retry, request_timeout)) = Self::retry_settings(diags, &config) else {
             return Some(());
         };
+        let Some(ca_certificates) = Self::ca_certificates(diags, &config) else {
+            return Some(());
+        };
         match Client::new(ClientConfig {
             endpoint,
             api_key: Secret::new(api_key),
             request_timeout,
             retry,
+            ca_certificates,
+            terraform_version,
         }) {
             Ok(c) => {
                 self.vps_keys.set(VpsKeyStore::new(c.clone()));
@@ -307,6 +350,12 @@ impl Provider for HostupProvider {
                     AttributeType::String,
                     "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
                      then `30s`.",
+                ),
+                "ca_certificates" => optional(
+                    AttributeType::String,
+                    "PEM text of CA certificates to trust in addition to the bundled Mozilla roots and \
+                     those of `SSL_CERT_FILE` / `SSL_CERT_DIR`, e.g. `file(\"corp-ca.pem\")`: for a \
+                     network whose proxy inspects TLS with its own CA.",
                 ),
                 "retry_deadline" => optional(
                     AttributeType::String,

@@ -6,7 +6,7 @@ use super::endpoint::is_loopback;
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
 use super::retry::{Repeat, Retrier, RetryPolicy};
-use super::transport::{self, Auth, Failed, Request, Secret};
+use super::transport::{self, user_agent, Auth, Failed, Request, Secret};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -20,6 +20,10 @@ pub struct ClientConfig {
     /// Timeout of one HTTP attempt.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// CAs trusted beside the bundled roots (DER, each checked by [`super::tls::parse_pem`]).
+    pub ca_certificates: Vec<Vec<u8>>,
+    /// The Terraform CLI's version, for the User-Agent.
+    pub terraform_version: String,
 }
 
 #[derive(Debug)]
@@ -37,7 +41,14 @@ impl Core {
             .timeout(cfg.request_timeout)
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(user_agent(&cfg.terraform_version));
+        // In addition to the bundled roots, which reqwest keeps.
+        for der in &cfg.ca_certificates {
+            let cert = reqwest::Certificate::from_der(der)
+                .map_err(|e| format!("could not use a CA certificate: {e}"))?;
+            builder = builder.add_root_certificate(cert);
+        }
         // Plain http is allowed only to loopback (see endpoint.rs), to keep the key off the
         // network; a proxy from HTTP_PROXY would carry it, in clear text, to another host.
         if is_loopback(&cfg.endpoint) {
