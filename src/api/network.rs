@@ -3,6 +3,7 @@
 //! source chain (reqwest → hyper-util → rustls / the CONNECT tunnel). What the failure means for
 //! a retry stays [`super::errors`]'s (`Outcome`); this only says where and why.
 
+use super::errors::NetworkFault;
 use super::text::clip;
 use super::tls::{ENV_CERT_DIR, ENV_CERT_FILE};
 use reqwest::Url;
@@ -14,6 +15,7 @@ pub(super) struct NoReply {
     pub detail: String,
     /// No retry can change it (a certificate refused, a proxy that refuses the tunnel).
     pub settled: bool,
+    pub fault: Option<NetworkFault>,
 }
 
 /// The failure of a request that got no reply.
@@ -28,6 +30,7 @@ pub(super) fn no_reply(e: &reqwest::Error, url: &Url) -> NoReply {
     NoReply {
         detail: transport_text(e),
         settled: false,
+        fault: None,
     }
 }
 
@@ -69,11 +72,13 @@ fn tls_failure(e: &rustls::Error, host: &str) -> NoReply {
                 clip(&e.to_string())
             ),
             settled: false,
+            fault: None,
         };
     };
     let refused = |why: String| NoReply {
         detail: format!("the TLS certificate of {host} was refused: {why}"),
         settled: true,
+        fault: Some(NetworkFault::Certificate),
     };
     #[allow(deprecated)]
     match cert {
@@ -212,7 +217,11 @@ fn proxy_failure(tunnel: &(dyn Error + 'static), url: &Url) -> NoReply {
             false,
         )
     };
-    NoReply { detail, settled }
+    NoReply {
+        detail,
+        settled,
+        fault: Some(NetworkFault::Proxy),
+    }
 }
 
 /// `the proxy http://host:port (from HTTPS_PROXY)`: the proxy the same rules as reqwest's pick

@@ -170,7 +170,9 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
                 ErrorKind::Ambiguous
             };
             let why = no_reply(&e, &req.url);
-            let mut f = Failed::new(ApiError::new(kind, m, path, why.detail));
+            let mut err = ApiError::new(kind, m, path, why.detail);
+            err.network = why.fault;
+            let mut f = Failed::new(err);
             // A refused certificate or a proxy that refuses the tunnel answers the same again.
             f.stop = why.settled;
             f
