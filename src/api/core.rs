@@ -209,6 +209,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_user_agent_keeps_only_a_version_of_the_cli_text() {
+        let ua = |v: &str| user_agent(v);
+        let prefix = transport::USER_AGENT_VALUE;
+        assert_eq!(ua("1.11.4"), format!("{prefix} (terraform/1.11.4)"));
+        assert_eq!(
+            ua(" v1.12.0-beta1+abc "),
+            format!("{prefix} (terraform/1.12.0-beta1+abc)")
+        );
+        assert_eq!(
+            ua("1.0.3\r\nX-Evil: 1"),
+            format!("{prefix} (terraform/1.0.3)")
+        );
+        assert_eq!(ua(""), format!("{prefix} (terraform/unknown)"));
+        assert_eq!(ua("(\u{202e})"), format!("{prefix} (terraform/unknown)"));
+        assert_eq!(
+            ua(&"9".repeat(100)),
+            format!("{prefix} (terraform/{})", "9".repeat(32))
+        );
+    }
+
+    #[test]
     fn no_segment_changes_the_route() {
         let endpoint = Url::parse("http://127.0.0.1:1/").unwrap();
         let path = |id: &str| {

@@ -56,7 +56,10 @@ pub(super) fn transport_text(e: &reqwest::Error) -> String {
 /// where tokio-rustls puts the `rustls::Error`.
 fn chain<'a>(e: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
     std::iter::successors(Some(e), |&e: &&'a (dyn Error + 'static)| {
-        match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
             Some(inner) => Some(inner as &(dyn Error + 'static)),
             None => e.source(),
         }

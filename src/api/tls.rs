@@ -73,8 +73,9 @@ pub fn roots_from_env() -> Result<Vec<Vec<u8>>, String> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let mut certs = Vec::new();
     if let Some(file) = var(ENV_CERT_FILE) {
-        let text = read_capped(Path::new(&file))
-            .map_err(|e| format!("{ENV_CERT_FILE} is set to \"{file}\", which cannot be read: {e}"))?;
+        let text = read_capped(Path::new(&file)).map_err(|e| {
+            format!("{ENV_CERT_FILE} is set to \"{file}\", which cannot be read: {e}")
+        })?;
         let found = parse_pem(&text).map_err(|e| {
             format!("{ENV_CERT_FILE} is set to \"{file}\", but {e}. Set it to a PEM bundle of CA certificates, or unset it.")
         })?;
@@ -90,8 +91,9 @@ pub fn roots_from_env() -> Result<Vec<Vec<u8>>, String> {
 
 /// The certificates of one `SSL_CERT_DIR` directory.
 fn read_dir(dir: &str) -> Result<Vec<Vec<u8>>, String> {
-    let unreadable =
-        |e: std::io::Error| format!("{ENV_CERT_DIR} names \"{dir}\", which cannot be read as a directory: {e}");
+    let unreadable = |e: std::io::Error| {
+        format!("{ENV_CERT_DIR} names \"{dir}\", which cannot be read as a directory: {e}")
+    };
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(unreadable)?
         .take(MAX_DIR_FILES)

@@ -53,13 +53,18 @@ fn plan_through(proxy: &str) -> String {
         ("HOSTUP_API_KEY", TOKEN),
         ("HTTPS_PROXY", proxy),
     ]);
-    tf.config("provider \"hostup\" {\n  max_retries = 0\n}\n\ndata \"hostup_vps_ssh_keys\" \"all\" {}\n");
+    tf.config(
+        "provider \"hostup\" {\n  max_retries = 0\n}\n\ndata \"hostup_vps_ssh_keys\" \"all\" {}\n",
+    );
     let text = tf.plan_err().text();
     assert!(
         text.contains("Could not reach the HostUp API through the proxy"),
         "the summary names the proxy: {text}"
     );
-    assert!(!text.contains("Check the endpoint"), "the endpoint is not blamed: {text}");
+    assert!(
+        !text.contains("Check the endpoint"),
+        "the endpoint is not blamed: {text}"
+    );
     text
 }
 
@@ -82,13 +87,18 @@ fn a_proxy_that_asks_for_credentials_is_named_with_the_407() {
         "never the proxy's credentials: {text}"
     );
     let seen = proxy.seen.lock().unwrap().clone();
-    assert_eq!(seen, ["CONNECT hostup.invalid:443 HTTP/1.1"], "one CONNECT, not retried");
+    assert_eq!(
+        seen,
+        ["CONNECT hostup.invalid:443 HTTP/1.1"],
+        "one CONNECT, not retried"
+    );
 }
 
 #[test]
 fn a_proxy_that_forbids_the_host_is_named() {
-    let proxy =
-        FakeProxy::start("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let proxy = FakeProxy::start(
+        "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
     let text = plan_through(&format!("http://{}", proxy.addr));
     let named = format!("the proxy http://{} (from HTTPS_PROXY) refused", proxy.addr);
     assert!(text.contains(&named), "{named}:\n{text}");
@@ -105,7 +115,8 @@ fn an_unreachable_proxy_is_named_not_the_endpoint() {
         .unwrap()
         .port();
     let text = plan_through(&format!("http://127.0.0.1:{port}"));
-    let named = format!("could not connect to the proxy http://127.0.0.1:{port} (from HTTPS_PROXY)");
+    let named =
+        format!("could not connect to the proxy http://127.0.0.1:{port} (from HTTPS_PROXY)");
     assert!(text.contains(&named), "{named}:\n{text}");
     assert!(text.contains("the request never reached HostUp"), "{text}");
 }

@@ -29,7 +29,10 @@ fn apply_refresh_destroy(tf: &Tf, mock: &MockServer) {
     let keys = mock.vps_keys();
     assert_eq!(keys.len(), 1, "created over TLS: {keys:?}");
     assert_eq!(keys[0].name, "tls");
-    assert!(tf.plan().changed().is_empty(), "the refresh over TLS finds no change");
+    assert!(
+        tf.plan().changed().is_empty(),
+        "the refresh over TLS finds no change"
+    );
     tf.destroy();
     assert!(mock.vps_keys().is_empty());
 }
@@ -53,8 +56,14 @@ fn only_the_bundled_roots_refuse_the_mock_ca_in_words_with_the_three_ways() {
     ] {
         assert!(text.contains(words), "missing {words:?}:\n{text}");
     }
-    assert!(!text.contains("OtherError") && !text.contains("InvalidCertificate"), "{text}");
-    assert!(!text.contains("attempts"), "a refused certificate is not retried: {text}");
+    assert!(
+        !text.contains("OtherError") && !text.contains("InvalidCertificate"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("attempts"),
+        "a refused certificate is not retried: {text}"
+    );
     assert!(
         started.elapsed() < std::time::Duration::from_secs(30),
         "failed at once, not after the retry window: {:?}",
@@ -109,8 +118,16 @@ fn unreadable_ssl_cert_file_and_dir_are_named_with_their_path() {
     std::fs::write(&not_pem, "hello").unwrap();
     let missing = dir.join("missing.pem");
     for (var, path, words) in [
-        ("SSL_CERT_FILE", missing.display().to_string(), "cannot be read"),
-        ("SSL_CERT_FILE", not_pem.display().to_string(), "holds no PEM certificate"),
+        (
+            "SSL_CERT_FILE",
+            missing.display().to_string(),
+            "cannot be read",
+        ),
+        (
+            "SSL_CERT_FILE",
+            not_pem.display().to_string(),
+            "holds no PEM certificate",
+        ),
         (
             "SSL_CERT_DIR",
             dir.join("no-such-dir").display().to_string(),
@@ -120,8 +137,14 @@ fn unreadable_ssl_cert_file_and_dir_are_named_with_their_path() {
         let tf = tf_with(&mock, &[(var, &path)]);
         tf.config(&key_config(""));
         let text = tf.plan_err().text();
-        assert!(text.contains("Cannot read the trusted CA certificates"), "{text}");
-        assert!(text.contains(var) && text.contains(&path), "{var} {path}:\n{text}");
+        assert!(
+            text.contains("Cannot read the trusted CA certificates"),
+            "{text}"
+        );
+        assert!(
+            text.contains(var) && text.contains(&path),
+            "{var} {path}:\n{text}"
+        );
         assert!(text.contains(words), "{words}:\n{text}");
     }
     assert!(mock.requests().is_empty(), "no request was sent");
@@ -143,7 +166,10 @@ fn unusable_ca_certificates_fail_at_plan_on_the_attribute() {
         tf.config(&key_config(&format!("  ca_certificates = {}", hcl(pem))));
         let text = tf.plan_err().text();
         assert!(text.contains("Invalid ca_certificates"), "{text}");
-        assert!(text.contains("ca_certificates ="), "points at the attribute: {text}");
+        assert!(
+            text.contains("ca_certificates ="),
+            "points at the attribute: {text}"
+        );
         assert!(text.contains(words), "{words}:\n{text}");
         assert!(text.contains("file(\"corp-ca.pem\")"), "says how: {text}");
     }

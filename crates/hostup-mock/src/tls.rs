@@ -73,14 +73,19 @@ pub(crate) fn generate(leaf: Leaf) -> Result<Identity, String> {
     };
     let leaf_key = KeyPair::generate().map_err(err)?;
     let mut params = CertificateParams::new(names).map_err(err)?;
-    params.distinguished_name.push(DnType::CommonName, "hostup-mock");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "hostup-mock");
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     (params.not_before, params.not_after) = match leaf {
         Leaf::Expired => (
             rcgen::date_time_ymd(2020, 1, 1),
             rcgen::date_time_ymd(2020, 2, 1),
         ),
-        _ => (now - time::Duration::days(1), now + time::Duration::days(365)),
+        _ => (
+            now - time::Duration::days(1),
+            now + time::Duration::days(365),
+        ),
     };
     let leaf_cert = params
         .signed_by(&leaf_key, &ca_cert, &ca_key)
