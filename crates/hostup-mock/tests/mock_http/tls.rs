@@ -93,3 +93,43 @@ async fn a_dropped_create_reply_drops_over_tls_too() {
     let r = c.get(&url).bearer_auth(TOKEN).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_binary_writes_its_ca_and_serves_https() {
+    use std::io::BufRead;
+    let ca_out = std::env::temp_dir().join(format!("hostup-mock-ca-{}.pem", std::process::id()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hostup-mock"))
+        .args(["--tls", "--tls-leaf", "wrong-name", "--ca-out"])
+        .arg(&ca_out)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ca = std::fs::read_to_string(&ca_out).unwrap_or_default();
+    let url = line
+        .trim_end()
+        .strip_prefix("hostup-mock listening on ")
+        .unwrap_or_default()
+        .to_string();
+    let reply = client(Some(&ca), false)
+        .get(format!("{url}/api/v2/ssh-keys"))
+        .send()
+        .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_file(&ca_out);
+    assert!(url.starts_with("https://127.0.0.1:"), "{line:?}");
+    let e = reply.expect_err("the wrong-name certificate is refused");
+    assert!(chain(&e).contains(WRONG_NAME), "{e:?}");
+
+    for args in [&["--ca-out", "x.pem"][..], &["--tls", "--tls-leaf", "bogus"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hostup-mock"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
