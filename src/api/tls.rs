@@ -3,6 +3,7 @@
 //! networks whose TLS-inspecting proxy signs with its own CA. Each certificate is checked here,
 //! the way the TLS library will use it, so a bad one is reported before any request.
 
+use super::text::clip;
 use crate::log;
 use serde_json::json;
 use std::io::Read;
@@ -33,17 +34,17 @@ pub fn parse_pem(text: &[u8]) -> Result<Vec<Vec<u8>>, String> {
                 let mut store = RootCertStore::empty();
                 store
                     .add(CertificateDer::from(der.as_slice()))
-                    .map_err(|e| {
+                    .map_err(|_| {
                         format!(
-                            "certificate {n} is not a valid X.509 certificate ({e}); check that it \
-                             was copied whole"
+                            "certificate {n} is not a valid X.509 certificate (its content does \
+                             not decode); check that it was copied whole"
                         )
                     })?;
                 certs.push(der);
             }
             Ok(Some((kind, _))) => other.push(format!("{kind:?}")),
             Ok(None) => break,
-            Err(e) => return Err(format!("it is not valid PEM ({e})")),
+            Err(e) => return Err(format!("it is not valid PEM: {}", pem_problem(&e))),
         }
     }
     if certs.is_empty() {
@@ -60,6 +61,21 @@ pub fn parse_pem(text: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         });
     }
     Ok(certs)
+}
+
+/// A PEM syntax error in words. Never the library's own text, which quotes the offending line as
+/// a list of byte values, however long.
+fn pem_problem(e: &pem::Error) -> String {
+    match e {
+        pem::Error::MissingSectionEnd { .. } => {
+            "a block has no \"-----END ...-----\" line (was the text cut short?)".to_string()
+        }
+        pem::Error::IllegalSectionStart { .. } => {
+            "a \"-----BEGIN ...-----\" line is malformed".to_string()
+        }
+        pem::Error::Base64Decode(_) => "the base64 text of a block does not decode".to_string(),
+        other => clip(&other.to_string()),
+    }
 }
 
 /// The certificates named by `SSL_CERT_FILE` and `SSL_CERT_DIR`, when set (blank is unset).
@@ -154,7 +170,13 @@ mod tests {
             .unwrap_err();
         assert!(e.contains("certificate 1 is not a valid X.509"), "{e}");
         let e = parse_pem(b"-----BEGIN CERTIFICATE-----\nAAAA\n").unwrap_err();
-        assert!(e.contains("not valid PEM"), "{e}");
+        assert!(e.contains("not valid PEM: a block has no"), "{e}");
+        let long = format!(
+            "-----BEGIN CERTIFICATE-----\n{}!\n-----END CERTIFICATE-----\n",
+            "A".repeat(100_000)
+        );
+        let e = parse_pem(long.as_bytes()).unwrap_err();
+        assert!(e.len() < 300, "short whatever the input: {e}");
     }
 
     #[test]

@@ -125,7 +125,10 @@ async fn the_binary_writes_its_ca_and_serves_https() {
     let e = reply.expect_err("the wrong-name certificate is refused");
     assert!(chain(&e).contains(WRONG_NAME), "{e:?}");
 
-    for args in [&["--ca-out", "x.pem"][..], &["--tls", "--tls-leaf", "bogus"]] {
+    for args in [
+        &["--ca-out", "x.pem"][..],
+        &["--tls", "--tls-leaf", "bogus"],
+    ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_hostup-mock"))
             .args(args)
             .output()
