@@ -44,6 +44,12 @@ impl Core {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(user_agent(&cfg.terraform_version));
         // In addition to the bundled roots, which reqwest keeps.
+        if !cfg.ca_certificates.is_empty() {
+            crate::log::debug(
+                "trusting CA certificates beside the bundled roots",
+                &[("count", serde_json::json!(cfg.ca_certificates.len()))],
+            );
+        }
         for der in &cfg.ca_certificates {
             let cert = reqwest::Certificate::from_der(der)
                 .map_err(|e| format!("could not use a CA certificate: {e}"))?;
