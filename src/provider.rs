@@ -49,7 +49,7 @@ impl Provider for HostupProvider {
     async fn configure<'a>(
         &self,
         diags: &mut Diagnostics,
-        _terraform_version: String,
+        terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
         // Values computed from other resources leave the provider unconfigured for now; each
@@ -57,7 +57,7 @@ impl Provider for HostupProvider {
         if config.has_unknown() {
             return Some(());
         }
-        let Some(client_config) = settings::resolve(diags, &config) else {
+        let Some(client_config) = settings::resolve(diags, &config, terraform_version) else {
             return Some(());
         };
         match Client::new(client_config) {
@@ -100,6 +100,12 @@ impl Provider for HostupProvider {
                     AttributeType::String,
                     "Timeout of one HTTP attempt, e.g. `\"30s\"`. Falls back to `HOSTUP_REQUEST_TIMEOUT`, \
                      then `30s`.",
+                ),
+                "ca_certificates" => optional(
+                    AttributeType::String,
+                    "PEM text of CA certificates to trust in addition to the bundled Mozilla roots and \
+                     those of `SSL_CERT_FILE` / `SSL_CERT_DIR`, e.g. `file(\"corp-ca.pem\")`: for a \
+                     network whose proxy inspects TLS with its own CA.",
                 ),
                 "retry_deadline" => optional(
                     AttributeType::String,

@@ -3,7 +3,7 @@
 //! `HOSTUP_MAX_RETRIES` must not hide a bad `HOSTUP_REQUEST_TIMEOUT` until the next run).
 
 use crate::api::endpoint::{parse_endpoint, DEFAULT_ENDPOINT};
-use crate::api::{ClientConfig, RetryPolicy, Secret};
+use crate::api::{tls, ClientConfig, RetryPolicy, Secret};
 use crate::duration::parse_duration;
 use crate::tf::number::Number;
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,7 @@ pub struct ProviderConfig {
     pub max_retries: Value<Number>,
     pub request_timeout: ValueString<'static>,
     pub retry_deadline: ValueString<'static>,
+    pub ca_certificates: ValueString<'static>,
 }
 
 impl ProviderConfig {
@@ -43,6 +44,7 @@ impl ProviderConfig {
             || self.max_retries.is_unknown()
             || self.request_timeout.is_unknown()
             || self.retry_deadline.is_unknown()
+            || self.ca_certificates.is_unknown()
     }
 }
 
@@ -224,11 +226,36 @@ fn duration(
         .map_err(|msg| s.problem(&format!("Invalid {attr}"), format!("{}: {msg}", s.origin)))
 }
 
+/// The CAs of `ca_certificates` (DER), checked as the TLS library will use them.
+fn block_cas(config: &ProviderConfig) -> Result<Vec<Vec<u8>>, Problem> {
+    let Some(pem) = config.ca_certificates.as_deref_option() else {
+        return Ok(Vec::new());
+    };
+    tls::parse_pem(pem.as_bytes()).map_err(|e| Problem {
+        title: "Invalid ca_certificates".into(),
+        detail: format!(
+            "`ca_certificates` cannot be used: {e}. Give the CA certificates as PEM text, e.g. \
+             ca_certificates = file(\"corp-ca.pem\")."
+        ),
+        attr: Some("ca_certificates"),
+    })
+}
+
+/// The CAs of SSL_CERT_FILE / SSL_CERT_DIR, read where the run is.
+fn env_cas() -> Result<Vec<Vec<u8>>, Problem> {
+    tls::roots_from_env().map_err(|msg| Problem {
+        title: "Cannot read the trusted CA certificates".into(),
+        detail: msg,
+        attr: None,
+    })
+}
+
 /// validate: the block's own values, each on its attribute (the environment is read at
 /// configure, where it is the environment of the run).
 pub fn check(diags: &mut Diagnostics, config: &ProviderConfig) -> bool {
     let mut c = Checker::default();
     c.keep(api_key(config, true));
+    c.keep(block_cas(config));
     c.keep(endpoint(config, true));
     c.keep(max_retries(config, true));
     c.keep(duration(
@@ -249,9 +276,15 @@ pub fn check(diags: &mut Diagnostics, config: &ProviderConfig) -> bool {
 }
 
 /// configure: every setting from the block, the environment or its default, all checked
-/// before any is reported.
-pub fn resolve(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<ClientConfig> {
+/// before any is reported. `terraform_version` is the CLI's, for the User-Agent.
+pub fn resolve(
+    diags: &mut Diagnostics,
+    config: &ProviderConfig,
+    terraform_version: String,
+) -> Option<ClientConfig> {
     let mut c = Checker::default();
+    let block_cas = c.keep(block_cas(config));
+    let env_cas = c.keep(env_cas());
     let api_key = c.keep(api_key(config, false)).flatten();
     let endpoint = c.keep(endpoint(config, false)).flatten();
     let max_retries = c.keep(max_retries(config, false)).flatten();
@@ -276,7 +309,11 @@ pub fn resolve(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Clien
     if !c.report(diags) {
         return None;
     }
+    let mut ca_certificates = block_cas?;
+    ca_certificates.extend(env_cas?);
     Some(ClientConfig {
+        ca_certificates,
+        terraform_version,
         endpoint: endpoint?,
         api_key: Secret::new(api_key?),
         request_timeout: request_timeout?,

@@ -6,7 +6,7 @@ use super::endpoint::is_loopback;
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
 use super::retry::{Repeat, Retrier, RetryPolicy};
-use super::transport::{self, Auth, Failed, Request, Secret};
+use super::transport::{self, user_agent, Auth, Failed, Request, Secret};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
@@ -21,6 +21,10 @@ pub struct ClientConfig {
     /// Timeout of one HTTP attempt.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// CAs trusted beside the bundled roots (DER, each checked by [`super::tls::parse_pem`]).
+    pub ca_certificates: Vec<Vec<u8>>,
+    /// The Terraform CLI's version, for the User-Agent.
+    pub terraform_version: String,
 }
 
 #[derive(Debug)]
@@ -38,7 +42,20 @@ impl Core {
             .timeout(cfg.request_timeout)
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(user_agent(&cfg.terraform_version));
+        // In addition to the bundled roots, which reqwest keeps.
+        if !cfg.ca_certificates.is_empty() {
+            crate::log::debug(
+                "trusting CA certificates beside the bundled roots",
+                &[("count", serde_json::json!(cfg.ca_certificates.len()))],
+            );
+        }
+        for der in &cfg.ca_certificates {
+            let cert = reqwest::Certificate::from_der(der)
+                .map_err(|e| format!("could not use a CA certificate: {e}"))?;
+            builder = builder.add_root_certificate(cert);
+        }
         // Plain http is allowed only to loopback (see endpoint.rs), to keep the key off the
         // network; a proxy from HTTP_PROXY would carry it, in clear text, to another host.
         if is_loopback(&cfg.endpoint) {
@@ -205,6 +222,27 @@ fn empty_reply(req: &Request) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_user_agent_keeps_only_a_version_of_the_cli_text() {
+        let ua = |v: &str| user_agent(v);
+        let prefix = transport::USER_AGENT_VALUE;
+        assert_eq!(ua("1.11.4"), format!("{prefix} (terraform/1.11.4)"));
+        assert_eq!(
+            ua(" v1.12.0-beta1+abc "),
+            format!("{prefix} (terraform/1.12.0-beta1+abc)")
+        );
+        assert_eq!(
+            ua("1.0.3\r\nX-Evil: 1"),
+            format!("{prefix} (terraform/1.0.3)")
+        );
+        assert_eq!(ua(""), format!("{prefix} (terraform/unknown)"));
+        assert_eq!(ua("(\u{202e})"), format!("{prefix} (terraform/unknown)"));
+        assert_eq!(
+            ua(&"9".repeat(100)),
+            format!("{prefix} (terraform/{})", "9".repeat(32))
+        );
+    }
 
     #[test]
     fn no_segment_changes_the_route() {

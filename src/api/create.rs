@@ -198,6 +198,8 @@ mod tests {
                 base_delay: Duration::from_millis(1),
                 ..RetryPolicy::default()
             },
+            ca_certificates: Vec::new(),
+            terraform_version: String::new(),
         })
         .unwrap()
     }

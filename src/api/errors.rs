@@ -57,6 +57,16 @@ pub enum Outcome {
     Refused,
 }
 
+/// Where a request that got no reply failed, when it was not the endpoint itself: the detail
+/// then says what to do, and the summary names the place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkFault {
+    /// The server's TLS certificate was refused (untrusted CA, name mismatch, expired, ...).
+    Certificate,
+    /// The proxy from the environment refused the tunnel or could not be reached.
+    Proxy,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub kind: ErrorKind,
@@ -74,6 +84,8 @@ pub struct ApiError {
     /// How long HostUp asked to wait before the next attempt, when that was longer than the
     /// operation's `retry_deadline` allowed, so no retry was made.
     pub wait_past_deadline: Option<Duration>,
+    /// Set when a request got no reply because of the certificate or the proxy.
+    pub network: Option<NetworkFault>,
 }
 
 impl ApiError {
@@ -90,6 +102,7 @@ impl ApiError {
             request_id: None,
             attempts: 1,
             wait_past_deadline: None,
+            network: None,
         }
     }
 
@@ -152,6 +165,15 @@ impl ApiError {
 
     /// A one-line summary for a diagnostic's summary field.
     pub fn summary(&self) -> String {
+        match self.network {
+            Some(NetworkFault::Certificate) => {
+                return "The TLS certificate of the HostUp endpoint was refused".to_string()
+            }
+            Some(NetworkFault::Proxy) => {
+                return "Could not reach the HostUp API through the proxy".to_string()
+            }
+            None => {}
+        }
         match (self.kind, self.status, self.code.as_deref()) {
             (ErrorKind::Decode, Some(s), _) => {
                 format!("HostUp answered {s} but the reply is not what the API documents")

@@ -3,9 +3,10 @@
 
 use super::errors::{ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
+use super::network::{no_reply, transport_text};
 use super::text::clip;
 use crate::log;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -13,6 +14,21 @@ use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const USER_AGENT_VALUE: &str = concat!("terraform-provider-hostup/", env!("CARGO_PKG_VERSION"));
+
+/// The User-Agent sent on every request, `terraform-provider-hostup/<version> (terraform/<cli>)`,
+/// so HostUp support can tell runs apart. The CLI version is the caller's text: only the
+/// characters of a version (`1.11.4`, `1.12.0-beta1+abc`) are kept, at most 32.
+pub fn user_agent(cli_version: &str) -> String {
+    let cli: String = cli_version
+        .trim()
+        .trim_start_matches('v')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+        .take(32)
+        .collect();
+    let cli = if cli.is_empty() { "unknown" } else { &cli };
+    format!("{USER_AGENT_VALUE} (terraform/{cli})")
+}
 
 /// The API key, kept out of `Debug` output and error messages.
 #[derive(Clone)]
@@ -62,7 +78,8 @@ impl Request {
 pub struct Failed {
     pub error: ApiError,
     pub wait: Option<Duration>,
-    /// Never retry, whatever the error: its outcome could not be settled.
+    /// Never retry, whatever the error: its outcome could not be settled, or a retry would meet
+    /// the same refusal (a certificate, a proxy).
     pub stop: bool,
     /// Settled as not carried out by the caller: may be sent again whatever the error.
     pub resend: bool,
@@ -89,8 +106,7 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
     let (m, path) = (req.method(), req.path());
     let mut builder = http
         .request(req.method.clone(), req.url.clone())
-        .header(ACCEPT, "application/json")
-        .header(USER_AGENT, USER_AGENT_VALUE);
+        .header(ACCEPT, "application/json");
     builder = match req.auth {
         Auth::Bearer => builder.bearer_auth(key.expose()),
         Auth::ApiKeyHeader => builder.header("X-API-Key", key.expose()),
@@ -153,7 +169,13 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
             } else {
                 ErrorKind::Ambiguous
             };
-            Failed::new(ApiError::new(kind, m, path, transport_text(&e)))
+            let why = no_reply(&e, &req.url);
+            let mut err = ApiError::new(kind, m, path, why.detail);
+            err.network = why.fault;
+            let mut f = Failed::new(err);
+            // A refused certificate or a proxy that refuses the tunnel answers the same again.
+            f.stop = why.settled;
+            f
         }
     };
     let mut failed = failed;
@@ -299,29 +321,5 @@ fn without_position(e: &serde_json::Error) -> String {
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,
-    }
-}
-
-/// Transport error text without URLs (which would be noise) and never with headers.
-fn transport_text(e: &reqwest::Error) -> String {
-    let what = if e.is_timeout() {
-        "the request timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the reply body could not be read"
-    } else {
-        "the connection failed"
-    };
-    let mut source = String::new();
-    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = cur {
-        source = s.to_string();
-        cur = s.source();
-    }
-    if source.is_empty() {
-        what.to_string()
-    } else {
-        format!("{what}: {}", clip(&source))
     }
 }

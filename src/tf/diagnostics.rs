@@ -36,6 +36,8 @@ fn fix_hint(err: &ApiError) -> Option<String> {
             "HostUp failed internally. Try again later; quote the requestId to HostUp support if it \
              persists."
         }
+        // The detail names the certificate's or the proxy's problem and what to do about it.
+        Outcome::NotSent if err.network.is_some() => return None,
         Outcome::NotSent => {
             "Check the endpoint (endpoint or HOSTUP_ENDPOINT) and the network; nothing was sent."
         }

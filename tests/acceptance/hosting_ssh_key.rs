@@ -127,7 +127,8 @@ fn terraform_import_with_account_and_key_id() {
         let out = tf.import(ADDR, bad);
         assert!(!out.ok);
         assert!(
-            out.text().contains("names no key. An import ID is accountId/keyId"),
+            out.text()
+                .contains("names no key. An import ID is accountId/keyId"),
             "{}",
             out.all()
         );

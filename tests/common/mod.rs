@@ -14,7 +14,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 // Each test file uses a different part of the harness.
 #[allow(unused_imports)]
-pub use hostup_mock::{MockServer, Seed};
+pub use hostup_mock::{Leaf, MockServer, Seed};
+
+/// The mock in TLS mode (its own CA, `https://127.0.0.1:PORT`) with the default world,
+/// presenting a server certificate of the given kind.
+pub fn tls_mock(leaf: Leaf) -> MockServer {
+    MockServer::start_tls(Seed::default(), leaf)
+}
 
 // The default mock token (all scopes).
 #[allow(unused_imports)]
@@ -280,6 +286,16 @@ impl Tf {
         }
     }
 
+    /// Write `name` in the workspace (e.g. a CA file for `file("ca.pem")`); its path.
+    pub fn write_file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create directory");
+        }
+        std::fs::write(&path, text).expect("write file");
+        path
+    }
+
     /// The workspace's private home directory.
     pub fn home(&self) -> PathBuf {
         self.dir.join("home")
@@ -316,6 +332,17 @@ impl Tf {
             "TF_LOG_PATH",
             "TF_LOG_PROVIDER",
             "TF_CLI_CONFIG_FILE",
+            // Trust and proxies come only from the test: a CI machine's own would change them.
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
         ] {
             cmd.env_remove(k);
         }

@@ -15,7 +15,7 @@
 //! `accounts`, `cursor`),
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
 //! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],
-//! `clock`, `util`.
+//! `clock`, `util`; `tls` (the TLS mode: its CA, its certificate, the accept loop).
 //! [`fixtures`] holds the default world's token and ids (the test keys are `hostup-testkit`'s).
 
 mod admin;
@@ -29,6 +29,7 @@ mod reply;
 mod seed;
 mod shared;
 mod state;
+mod tls;
 mod util;
 mod v1;
 mod v2;
@@ -39,6 +40,7 @@ pub use seed::{
     SeedHostingKey, SeedToken, SeedVm, SeedVpsKey, HUGE_REPLY_BYTES,
 };
 pub use state::{RecordedRequest, RecordedReset};
+pub use tls::{Leaf, WRONG_NAME};
 pub use wire::{ActionGate, FieldError, HostingSshKey, VpsKeyActions, VpsSshKey};
 
 use hostup::ssh_key::PublicKey;
@@ -51,6 +53,8 @@ use std::time::Duration;
 /// A running mock server on its own thread and tokio runtime. Dropping it shuts it down.
 pub struct MockServer {
     addr: SocketAddr,
+    /// In TLS mode, the PEM of the mock's own CA.
+    ca_pem: Option<String>,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -64,14 +68,33 @@ impl MockServer {
         MockServer::try_start(seed, listen).unwrap_or_else(|e| panic!("hostup mock: {e}"))
     }
 
+    /// Start in TLS mode on `127.0.0.1:<free port>`: `https://` [`MockServer::url`], a leaf
+    /// certificate of the given kind signed by a CA generated now ([`MockServer::ca_pem`]).
+    pub fn start_tls(seed: Seed, leaf: Leaf) -> MockServer {
+        let listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        MockServer::try_start_with(seed, listen, Some(leaf))
+            .unwrap_or_else(|e| panic!("hostup mock: {e}"))
+    }
+
     /// Start on `listen` (must be a loopback address). Returns once the socket is listening.
     pub fn try_start(seed: Seed, listen: SocketAddr) -> Result<MockServer, String> {
+        MockServer::try_start_with(seed, listen, None)
+    }
+
+    /// Start on `listen`, over plain HTTP or, with a leaf kind, in TLS mode.
+    pub fn try_start_with(
+        seed: Seed,
+        listen: SocketAddr,
+        tls: Option<Leaf>,
+    ) -> Result<MockServer, String> {
         if !listen.ip().is_loopback() {
             return Err(format!(
                 "refusing to listen on {listen}: the mock only listens on loopback (127.0.0.1 or ::1)"
             ));
         }
         let state = state::State::from_seed(seed)?;
+        let identity = tls.map(tls::generate).transpose()?;
+        let ca_pem = identity.as_ref().map(|i| i.ca_pem.clone());
         let shared = Arc::new(Shared::new(state));
         // Bind on the caller's thread so the port is accepting connections when we return.
         let listener = std::net::TcpListener::bind(listen)
@@ -108,9 +131,15 @@ impl MockServer {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    tokio::select! {
-                        _ = axum::serve(listener, app) => {}
-                        _ = rx => {}
+                    match identity {
+                        None => tokio::select! {
+                            _ = axum::serve(listener, app) => {}
+                            _ = rx => {}
+                        },
+                        Some(id) => tokio::select! {
+                            _ = tls::serve(listener, id.acceptor, app) => {}
+                            _ = rx => {}
+                        },
                     }
                 });
                 // Abort open connections instead of waiting for idle keep-alives.
@@ -122,15 +151,26 @@ impl MockServer {
             .map_err(|_| "server thread exited during startup".to_string())??;
         Ok(MockServer {
             addr,
+            ca_pem,
             shared,
             shutdown: Some(tx),
             thread: Some(thread),
         })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://` in TLS mode.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// In TLS mode, the PEM of the CA that signed the mock's certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// Every account's VPS keys, in insertion order, with their actions.
@@ -286,13 +326,15 @@ impl Drop for MockServer {
 
 /// Run a mock on `listen` until SIGINT/SIGTERM. `on_listening` gets the URL once the socket is
 /// bound. Errors (bad address, invalid seed, bind failure) are returned, never panicked.
+/// With `tls`, in TLS mode; `on_listening` then gets the CA's PEM too.
 pub fn serve_forever(
     seed: Seed,
     listen: SocketAddr,
-    on_listening: impl FnOnce(&str),
+    tls: Option<Leaf>,
+    on_listening: impl FnOnce(&str, Option<&str>),
 ) -> Result<(), String> {
-    let server = MockServer::try_start(seed, listen)?;
-    on_listening(&server.url());
+    let server = MockServer::try_start_with(seed, listen, tls)?;
+    on_listening(&server.url(), server.ca_pem());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

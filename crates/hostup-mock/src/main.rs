@@ -1,6 +1,6 @@
 //! `hostup-mock`: run the in-memory HostUp API mock on loopback until SIGTERM/SIGINT.
 
-use hostup_mock::{serve_forever, Profile, Seed};
+use hostup_mock::{serve_forever, Leaf, Profile, Seed};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ v1 VM key reset) for tests and demos.
 
 USAGE:
     hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|legacy-key-writes]
+                [--tls [--ca-out PATH] [--tls-leaf valid|expired|wrong-name]]
 
 OPTIONS:
     --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
@@ -32,6 +33,14 @@ OPTIONS:
                       Both serve the hosting key removal and authorize by fingerprint.
                       Both serve the older GET/POST/DELETE /api/ssh-keys (X-API-Key, v1
                       envelopes, numeric ids = displayId, MD5 fingerprints) over the same keys.
+    --tls             Serve https: at start the mock generates a CA of its own and a server
+                      certificate signed by it for 127.0.0.1 and localhost (the URL printed is
+                      https://127.0.0.1:PORT). Clients must trust that CA, e.g. the provider's
+                      ca_certificates = file(\"ca.pem\") or SSL_CERT_FILE=ca.pem.
+    --ca-out PATH     With --tls: write the CA certificate (PEM) to PATH before the URL line.
+    --tls-leaf KIND   With --tls: which server certificate to present (for a client's error
+                      tests): valid (the default); expired (valid only in January 2020);
+                      wrong-name (issued for wrong.example only).
     -h, --help        Show this help.
 
 On start it prints one line: `hostup-mock listening on http://127.0.0.1:PORT`.
@@ -111,6 +120,8 @@ struct Args {
     seed: Option<String>,
     url_file: Option<String>,
     profile: Option<Profile>,
+    tls: Option<Leaf>,
+    ca_out: Option<String>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -119,7 +130,10 @@ fn parse_args() -> Result<Option<Args>, String> {
         seed: None,
         url_file: None,
         profile: None,
+        tls: None,
+        ca_out: None,
     };
+    let mut leaf = None;
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
         let a = a
@@ -152,8 +166,20 @@ fn parse_args() -> Result<Option<Args>, String> {
                 let v = value("--profile")?;
                 args.profile = Some(v.parse().map_err(|e| format!("--profile: {e}"))?);
             }
+            "--tls" => args.tls = Some(Leaf::Valid),
+            "--ca-out" => args.ca_out = Some(value("--ca-out")?),
+            "--tls-leaf" => {
+                let v = value("--tls-leaf")?;
+                leaf = Some(v.parse().map_err(|e| format!("--tls-leaf: {e}"))?);
+            }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
+    }
+    if args.tls.is_none() && (leaf.is_some() || args.ca_out.is_some()) {
+        return Err("--ca-out and --tls-leaf need --tls".to_string());
+    }
+    if let (Some(_), Some(l)) = (args.tls, leaf) {
+        args.tls = Some(l);
     }
     Ok(Some(args))
 }
@@ -182,12 +208,16 @@ fn run() -> Result<(), String> {
     if let Some(p) = args.profile {
         seed.profile = p;
     }
-    serve_forever(seed, args.listen, |url| {
+    serve_forever(seed, args.listen, args.tls, |url, ca_pem| {
+        if let (Some(p), Some(pem)) = (&args.ca_out, ca_pem) {
+            if let Err(e) = write_atomically(p, pem) {
+                eprintln!("hostup-mock: cannot write --ca-out {p}: {e}");
+            }
+        }
         // URL file first (written to a temporary name, then renamed), so that whoever waits for
         // the stdout line, or polls for the file, never sees it missing or half-written.
         if let Some(p) = &args.url_file {
-            let tmp = format!("{p}.tmp{}", std::process::id());
-            if let Err(e) = std::fs::write(&tmp, url).and_then(|()| std::fs::rename(&tmp, p)) {
+            if let Err(e) = write_atomically(p, url) {
                 // The server is already up; say so loudly but keep serving.
                 eprintln!("hostup-mock: cannot write --url-file {p}: {e}");
             }
@@ -196,6 +226,12 @@ fn run() -> Result<(), String> {
         let _ = writeln!(out, "hostup-mock listening on {url}");
         let _ = out.flush();
     })
+}
+
+/// Write to a temporary name, then rename, so a reader never sees the file half-written.
+fn write_atomically(path: &str, text: &str) -> std::io::Result<()> {
+    let tmp = format!("{path}.tmp{}", std::process::id());
+    std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path))
 }
 
 fn main() -> ExitCode {

@@ -11,5 +11,6 @@ mod hosting;
 mod profiles;
 mod robustness;
 mod server_text;
+mod tls;
 mod v1;
 mod vps;
