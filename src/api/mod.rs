@@ -2,7 +2,9 @@
 //! client and request helpers; [`transport`]: one attempt; [`retry`]: the one retry loop and its
 //! policy, one deadline per Terraform operation), one classification of failures ([`errors`]),
 //! the wire shapes ([`models`]), creating without duplicates ([`create`]), and a handler per
-//! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::vm`]. Nothing above
+//! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::vm`], [`Client::vps`]
+//! (instances and the v2 reset), [`Client::jobs`] (following a v2 action's job); [`pages`] is
+//! the one cursor-page loop of every list. Nothing above
 //! this module builds a path or reads a status code.
 
 // ApiError carries everything a diagnostic shows; it is built only on failures, so its size
@@ -14,12 +16,16 @@ pub mod create;
 pub mod endpoint;
 pub mod errors;
 pub mod hosting_keys;
+pub mod jobs;
 pub mod models;
+pub mod pages;
 pub mod retry;
 pub mod text;
 mod transport;
 pub mod vm;
+pub mod vps;
 pub mod vps_keys;
+pub mod vps_models;
 
 pub use self::core::ClientConfig;
 pub use create::{CreateError, Created};
@@ -27,7 +33,9 @@ pub use errors::{ApiError, ErrorKind, Outcome};
 pub use hosting_keys::{HostingKeys, Imported, Removal};
 pub use retry::{operation, RetryPolicy};
 pub use transport::{Secret, USER_AGENT_VALUE};
+pub use jobs::{Jobs, WaitError};
 pub use vm::Vm;
+pub use vps::{InstanceFilter, Vps};
 pub use vps_keys::VpsKeys;
 
 use std::sync::Arc;
@@ -70,5 +78,15 @@ impl Client {
             core: &self.core,
             vmid,
         }
+    }
+
+    /// VPS instances (v2 ids) and their actions.
+    pub fn vps(&self) -> Vps<'_> {
+        Vps { core: &self.core }
+    }
+
+    /// Following the jobs v2 actions start.
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs { core: &self.core }
     }
 }

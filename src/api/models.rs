@@ -127,33 +127,11 @@ impl ListedKey for VpsSshKey {
     }
 }
 
-/// One page of `GET /api/v2/ssh-keys`. `data` and `hasMore` are required: a page without them
-/// is not an empty inventory, and only a complete read may say that a key is gone.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VpsKeyPage {
-    pub data: Vec<VpsSshKey>,
-    pub has_more: bool,
-    #[serde(default)]
-    pub next_cursor: Option<String>,
-}
-
 /// What a decoded 2xx reply must satisfy beyond its shape; a breach is reported as a reply that
 /// does not match the API contract.
 pub trait Contract {
     fn check(&self) -> Result<(), String> {
         Ok(())
-    }
-}
-
-impl Contract for VpsKeyPage {
-    fn check(&self) -> Result<(), String> {
-        match self.next_cursor.as_deref() {
-            None | Some("") if self.has_more => {
-                Err("`hasMore` is true but there is no `nextCursor` to the next page".to_string())
-            }
-            _ => Ok(()),
-        }
     }
 }
 

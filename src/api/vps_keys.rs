@@ -8,17 +8,13 @@ use super::core::Core;
 use super::create::{create_once, CreateError, Created};
 use super::errors::{ApiError, ErrorKind, Outcome};
 use super::models::*;
+use super::pages;
 use super::retry::Repeat;
 use super::transport::{Auth, Failed};
 use crate::ssh_key::same_key;
 use reqwest::Method;
 use std::future::Future;
 
-/// The largest page the inventory allows; fewer pages mean fewer requests.
-pub const PAGE_LIMIT: u32 = 100;
-/// A list that has not ended after this many pages (100,000 keys, far beyond any account) is a
-/// server that never stops paging: an error, never an inventory taken as complete.
-pub const MAX_PAGES: usize = 1_000;
 
 const V2: [&str; 3] = ["api", "v2", "ssh-keys"];
 const LEGACY: [&str; 2] = ["api", "ssh-keys"];
@@ -75,59 +71,9 @@ fn absent_log(core: &Core, method: &str, suffix: &str) {
 }
 
 impl VpsKeys<'_> {
-    /// The whole inventory: pages are followed while `hasMore` is true and a cursor is given.
-    /// Only a complete, valid read is an inventory: a cursor seen before, a key id listed twice
-    /// or a list longer than [`MAX_PAGES`] pages is an error.
+    /// The whole inventory, every page (see [`pages::all`]).
     pub async fn list(&self) -> Result<Vec<VpsSshKey>, ApiError> {
-        let mut keys: Vec<VpsSshKey> = Vec::new();
-        let mut cursor: Option<String> = None;
-        let mut cursors = std::collections::HashSet::new();
-        let mut ids = std::collections::HashSet::new();
-        let broken = |what: String| {
-            let path = self.core.url(&V2).path().to_string();
-            Err(ApiError::contract("GET", &path, 200, what))
-        };
-        for page_no in 1..=MAX_PAGES {
-            let page = self.page(cursor.as_deref()).await?;
-            for k in page.data {
-                if !ids.insert(k.id.clone()) {
-                    return broken(format!(
-                        "key id \"{}\" is listed twice (again on page {page_no}), so the list \
-                         cannot be trusted to say which keys exist",
-                        crate::api::text::clip(&k.id)
-                    ));
-                }
-                keys.push(k);
-            }
-            let next = match page.next_cursor.filter(|c| !c.is_empty()) {
-                Some(next) if page.has_more => next,
-                _ => return Ok(keys),
-            };
-            if !cursors.insert(next.clone()) {
-                return broken(
-                    "the inventory returned the same cursor twice; stopping to avoid a loop".into(),
-                );
-            }
-            cursor = Some(next);
-        }
-        broken(format!(
-            "the list did not end after {MAX_PAGES} pages ({} keys at {PAGE_LIMIT} a page); \
-             no account has that many, so nothing is concluded about which keys exist",
-            MAX_PAGES * PAGE_LIMIT as usize
-        ))
-    }
-
-    async fn page(&self, cursor: Option<&str>) -> Result<VpsKeyPage, ApiError> {
-        let mut req = self
-            .core
-            .request::<()>(Method::GET, &V2, Auth::Bearer, None)?;
-        req.url
-            .query_pairs_mut()
-            .append_pair("limit", &PAGE_LIMIT.to_string());
-        if let Some(c) = cursor {
-            req.url.query_pairs_mut().append_pair("cursor", c);
-        }
-        self.core.send(req, Repeat::Safe).await
+        pages::all(self.core, &V2, &[], "key").await
     }
 
     /// Create a key without duplicates (see [`super::create`]), on v2 or, where the server lacks
