@@ -99,7 +99,9 @@ where
             _ => return Ok(items),
         };
         if !cursors.insert(next.clone()) {
-            return broken("the list returned the same cursor twice; stopping to avoid a loop".into());
+            return broken(
+                "the list returned the same cursor twice; stopping to avoid a loop".into(),
+            );
         }
         cursor = Some(next);
     }

@@ -42,7 +42,11 @@ impl Vps<'_> {
     /// Ask HostUp to reset the SSH keys of VPS `id` to `key_ids` (`ssh_…`): the operation it
     /// started. Not idempotent (the VPS restarts), so, like the v1 reset, never resent after an
     /// unknown outcome.
-    pub async fn reset_ssh_keys(&self, id: &str, key_ids: &[String]) -> Result<Operation, ApiError> {
+    pub async fn reset_ssh_keys(
+        &self,
+        id: &str,
+        key_ids: &[String],
+    ) -> Result<Operation, ApiError> {
         let body = ResetVmKeys {
             key_ids: key_ids.to_vec(),
         };

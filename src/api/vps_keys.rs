@@ -15,7 +15,6 @@ use crate::ssh_key::same_key;
 use reqwest::Method;
 use std::future::Future;
 
-
 const V2: [&str; 3] = ["api", "v2", "ssh-keys"];
 const LEGACY: [&str; 2] = ["api", "ssh-keys"];
 

@@ -71,9 +71,9 @@ fn check_machine(diags: &mut Diagnostics, s: &VmResetState) -> Form {
     if let Some(id) = s.vps_id.as_deref_option() {
         let problem = match segment_problem(id) {
             Some(p) => Some(format!("it {p}")),
-            None if id.bytes().all(|b| b.is_ascii_digit()) => Some(
-                "it is a number: a numeric VM id goes in `vmid` (the v1 reset)".to_string(),
-            ),
+            None if id.bytes().all(|b| b.is_ascii_digit()) => {
+                Some("it is a number: a numeric VM id goes in `vmid` (the v1 reset)".to_string())
+            }
             None if !id.starts_with("vps_") => Some("it does not start with `vps_`".to_string()),
             None => None,
         };

@@ -43,7 +43,12 @@ fn known_ids(s: &VmResetState) -> Vec<String> {
 
 /// Refuse known key ids that are not in the inventory (for the v1 reset, legacy numeric ids
 /// are looked up in the legacy view).
-pub async fn check_keys(diags: &mut Diagnostics, store: &VpsKeyStore, s: &VmResetState, form: &Form) {
+pub async fn check_keys(
+    diags: &mut Diagnostics,
+    store: &VpsKeyStore,
+    s: &VmResetState,
+    form: &Form,
+) {
     let ids = known_ids(s);
     if ids.is_empty() {
         return;

@@ -16,11 +16,11 @@ fn cursor_check(st: &State, account: &str, seq: u64) -> u64 {
 }
 
 /// Opaque cursor: base64url of "after-seq.check"; the check is keyed so only issued cursors pass.
-fn encode_cursor(st: &State, account: &str, seq: u64) -> String {
+pub(super) fn encode_cursor(st: &State, account: &str, seq: u64) -> String {
     URL_SAFE_NO_PAD.encode(format!("{seq}.{:016x}", cursor_check(st, account, seq)))
 }
 
-fn decode_cursor(st: &State, account: &str, c: &str) -> Option<u64> {
+pub(super) fn decode_cursor(st: &State, account: &str, c: &str) -> Option<u64> {
     let raw = URL_SAFE_NO_PAD.decode(c.as_bytes()).ok()?;
     let s = String::from_utf8(raw).ok()?;
     let (a, b) = s.split_once('.')?;
@@ -29,7 +29,7 @@ fn decode_cursor(st: &State, account: &str, c: &str) -> Option<u64> {
     (b.len() == 16 && check == cursor_check(st, account, seq)).then_some(seq)
 }
 
-fn parse_limit(v: &str) -> Result<usize, FieldError> {
+pub(super) fn parse_limit(v: &str) -> Result<usize, FieldError> {
     let range = || {
         field(
             "/limit",
