@@ -24,6 +24,8 @@ mod openssh;
 mod published;
 mod request_counts;
 mod server_text;
+mod vm_reset_v2;
 mod vm_ssh_reset;
 mod vps_data_sources;
+mod vps_instances;
 mod vps_ssh_key;

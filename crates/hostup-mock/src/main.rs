@@ -54,7 +54,7 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
                   \"dropCreateReplies\": 0, \"forcedErrors\": [], \"brokenReplies\": [],
                   \"failResetJobs\": 0, \"resetFailureMessage\": \"\", \"resetJobPolls\": 0,
-                  \"seed\": 0},
+                  \"ignoreVpsFilters\": false, \"seed\": 0},
       \"profile\": \"complete\" }
 
     vpsInstances      the VPS list (GET /api/v2/vps: pages of limit 1..100, a bad cursor is 400
@@ -63,7 +63,7 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       operatingSystem is {\"displayName\", \"family\", \"version\", \"variant\"},
                       billing {\"amount\", \"currencyCode\", \"billingCycle\", \"isPayg\"},
                       resources {\"cpuCores\", \"memoryGb\", \"storageGb\"} (defaults when null).
-                      Ids must start with vps_.
+                      Ids must start with vps_. ignoreVpsFilters: the list ignores its filters.
     v2 reset          POST /api/v2/vps/{id}/actions/reset-ssh-keys (scope power:vm, body
                       {\"keyIds\": [\"ssh_...\"]}) answers 202 {\"operation\": {\"status\": \"queued\",
                       \"jobId\", \"pollUrl\": \"/api/jobs/{jobId}\", \"result\": null}}; an unknown VPS

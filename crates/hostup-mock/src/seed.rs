@@ -226,6 +226,8 @@ pub struct Faults {
     pub reset_failure_message: String,
     /// How many polls a v2 reset job takes to end (0: 2, i.e. `in_progress`, then the end).
     pub reset_job_polls: u32,
+    /// `GET /api/v2/vps` ignores its `name` and `primaryIp` filters (a server that lacks them).
+    pub ignore_vps_filters: bool,
     pub seed: u64,
 }
 

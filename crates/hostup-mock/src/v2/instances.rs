@@ -49,8 +49,8 @@ pub(crate) fn list_instances(st: &mut State, req: &Req<'_>) -> Reply {
                     )
                 }
             },
-            "name" => name = Some(v.to_lowercase()),
-            "primaryIp" => ip = Some(v),
+            "name" if !st.faults.ignore_vps_filters => name = Some(v.to_lowercase()),
+            "primaryIp" if !st.faults.ignore_vps_filters => ip = Some(v),
             _ => {}
         }
     }
