@@ -95,3 +95,57 @@ impl Contract for OperationReply {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn op(v: serde_json::Value) -> OperationReply {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_failed_operation_says_why_wherever_it_puts_it() {
+        let reason = |o: serde_json::Value| op(json!({"operation": o})).operation.failure_reason();
+        let failed = |extra: serde_json::Value| {
+            let mut o = json!({"status": "failed", "jobId": "job_1"});
+            o.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            o
+        };
+        assert_eq!(
+            reason(failed(json!({"result": {"message": "disk busy"}}))),
+            Some("disk busy".into())
+        );
+        assert_eq!(
+            reason(failed(json!({"result": {"error": {"message": "locked"}}}))),
+            Some("locked".into())
+        );
+        assert_eq!(
+            reason(failed(json!({"error": "quota"}))),
+            Some("quota".into())
+        );
+        assert_eq!(reason(failed(json!({"result": {"message": "  "}}))), None);
+        assert_eq!(reason(failed(json!({"result": 7}))), None);
+    }
+
+    #[test]
+    fn only_documented_statuses_pass() {
+        for s in JOB_STATUSES {
+            assert!(op(json!({"operation": {"status": s}})).check().is_ok());
+        }
+        let e = op(json!({"operation": {"status": "cancelled", "extra": 1}}))
+            .check()
+            .unwrap_err();
+        assert!(e.contains("\"cancelled\""), "{e}");
+        // Extra fields of an instance are ignored; nulls are allowed.
+        let v: VpsInstance = serde_json::from_value(
+            json!({"id": "vps_1", "name": null, "primaryIp": null, "billing": {"amount": 1}}),
+        )
+        .unwrap();
+        assert_eq!(v.id, "vps_1");
+        assert!(v.name.is_none());
+    }
+}

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tf_provider::Diagnostics;
 use tokio::time::Instant;
 
-/// `d` as the user wrote it in `timeouts.create`, or the default.
+/// The wait as the user wrote it in `timeouts.create`, or the default.
 fn timeout_text(given: Option<&str>) -> String {
     given.unwrap_or(DEFAULT_CREATE_TIMEOUT_TEXT).to_string()
 }

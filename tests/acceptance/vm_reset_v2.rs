@@ -303,3 +303,32 @@ fn an_unreadable_inventory_warns_and_the_reset_decides() {
     assert_eq!(mock.count(V1), 1);
     assert!(mock.resets().is_empty());
 }
+
+#[test]
+fn the_plan_time_checks_cost_one_read_of_each_list_per_run() {
+    let mock = MockServer::start(seeded());
+    let tf = Tf::new(&mock);
+    tf.config(&format!(
+        "resource \"hostup_vm_ssh_reset\" \"v2\" {{\n  count   = 5\n  vps_id  = \"{VPS_ID}\"\n  key_ids = [\"ssh_a\"]\n  triggers = {{ n = count.index }}\n}}\n\nresource \"hostup_vm_ssh_reset\" \"v1\" {{\n  count   = 5\n  vmid    = 10000\n  key_ids = [\"ssh_a\"]\n  triggers = {{ n = count.index }}\n}}\n"
+    ));
+    tf.plan();
+    assert_eq!(
+        mock.count("GET /api/v2/ssh-keys"),
+        1,
+        "{:?}",
+        mock.requests()
+    );
+    assert_eq!(mock.count("GET /api/v2/vps"), 1);
+    mock.clear_requests();
+    tf.apply();
+    // The plan, then the apply's final plan in a provider process of its own: one read each.
+    let reads = mock.count("GET /api/v2/ssh-keys");
+    eprintln!(
+        "[figures] apply of 10 resets: {reads} key list reads, {} VPS list reads",
+        mock.count("GET /api/v2/vps")
+    );
+    assert_eq!(reads, 2);
+    assert_eq!(mock.count("GET /api/v2/vps"), 2);
+    assert_eq!(mock.count(POST), 5);
+    assert_eq!(mock.count(V1), 5);
+}
