@@ -332,3 +332,28 @@ fn the_plan_time_checks_cost_one_read_of_each_list_per_run() {
     assert_eq!(mock.count(POST), 5);
     assert_eq!(mock.count(V1), 5);
 }
+
+#[test]
+fn a_poll_url_on_another_host_is_not_followed() {
+    let mock = MockServer::start(Seed::default());
+    let tf = Tf::new(&mock);
+    tf.config(&config(""));
+    for url in [
+        "https://evil.example/api/jobs/job_1",
+        "//evil.example/api/jobs/job_1",
+        "/elsewhere/job_1",
+    ] {
+        mock.set_faults(faults(json!({"resetPollUrl": url})));
+        let out = tf.apply_err();
+        let text = out.text();
+        assert!(text.contains("is not followed"), "{url}:\n{}", out.all());
+        assert!(
+            text.contains("the reset may still complete"),
+            "{url}:\n{}",
+            out.all()
+        );
+        assert!(!tf.addresses().contains(&ADDR.to_string()));
+    }
+    assert_eq!(mock.count(POLL), 0, "nothing was polled");
+    assert_eq!(mock.count(POST), 3, "one POST per apply, never resent");
+}

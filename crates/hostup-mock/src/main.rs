@@ -54,7 +54,7 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
                   \"dropCreateReplies\": 0, \"forcedErrors\": [], \"brokenReplies\": [],
                   \"failResetJobs\": 0, \"resetFailureMessage\": \"\", \"resetJobPolls\": 0,
-                  \"ignoreVpsFilters\": false, \"seed\": 0},
+                  \"ignoreVpsFilters\": false, \"resetPollUrl\": \"\", \"seed\": 0},
       \"profile\": \"complete\" }
 
     vpsInstances      the VPS list (GET /api/v2/vps: pages of limit 1..100, a bad cursor is 400
@@ -71,7 +71,9 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       errors[].pointer /keyIds/N. Each GET /api/jobs/{jobId} moves the job on:
                       in_progress, then (after resetJobPolls polls, default 2) completed, or
                       failed with result.message = resetFailureMessage for the next
-                      failResetJobs resets. GET /__mock/state lists them under vpsResets.
+                      failResetJobs resets. resetPollUrl, when set, is the pollUrl every reset
+                      names instead (e.g. another host's). GET /__mock/state lists the resets
+                      under vpsResets.
     withholdPublicKey  a hosting key listed with \"publicKey\": null (fingerprint, type, bits and
                       comment still reported), as HostUp may list it.
     forcedErrors      [{\"route\": \"GET /api/v2/ssh-keys\", \"status\": 503, \"code\": \"\",

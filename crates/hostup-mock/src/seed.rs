@@ -228,6 +228,9 @@ pub struct Faults {
     pub reset_job_polls: u32,
     /// `GET /api/v2/vps` ignores its `name` and `primaryIp` filters (a server that lacks them).
     pub ignore_vps_filters: bool,
+    /// Sent as every reset job's `pollUrl` instead of `/api/jobs/{jobId}` (e.g. another host's
+    /// URL), when not empty.
+    pub reset_poll_url: String,
     pub seed: u64,
 }
 

@@ -149,7 +149,7 @@ fn key_ids(
     }
 }
 
-fn operation(job: &Job, status: &str) -> OperationReply {
+fn operation(job: &Job, status: &str, poll_url: &str) -> OperationReply {
     let result = match status {
         "completed" => Some(OperationResult {
             message: "SSH keys were reset; the VPS restarted to apply them.".into(),
@@ -163,7 +163,10 @@ fn operation(job: &Job, status: &str) -> OperationReply {
         operation: Operation {
             status: status.into(),
             job_id: job.id.clone(),
-            poll_url: format!("/api/jobs/{}", job.id),
+            poll_url: match poll_url {
+                "" => format!("/api/jobs/{}", job.id),
+                other => other.to_string(),
+            },
             result,
         },
     }
@@ -218,7 +221,7 @@ pub(crate) fn reset_vps(st: &mut State, req: &Req<'_>, vps_id: &str) -> Reply {
         request_id: req.err.request_id.to_string(),
         timestamp: req.err.timestamp.to_string(),
     });
-    let reply = operation(&job, "queued");
+    let reply = operation(&job, "queued", &st.faults.reset_poll_url);
     st.jobs.push(job);
     Reply::json(202, &reply)
 }
@@ -248,7 +251,7 @@ pub(crate) fn get_job(st: &mut State, req: &Req<'_>, job_id: &str) -> Reply {
         (true, None) => "completed",
         (true, Some(_)) => "failed",
     };
-    let reply = operation(job, status);
+    let reply = operation(job, status, "");
     if let Some(r) = st.vps_resets.iter_mut().find(|r| r.job_id == job_id) {
         r.status = status.into();
     }
