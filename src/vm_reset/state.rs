@@ -7,7 +7,7 @@ use crate::tf::number::Number;
 use crate::tf::value::string;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use tf_provider::value::{self, Value, ValueList, ValueMap, ValueNumber, ValueString};
+use tf_provider::value::{Value, ValueList, ValueMap, ValueNumber, ValueString};
 
 /// The `timeouts` block: how long a v2 reset may take, as users know it from other providers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -33,8 +33,8 @@ pub struct VmResetState {
     pub reset_at: ValueString<'static>,
     pub job_id: ValueString<'static>,
     pub status: ValueString<'static>,
-    /// A block of at most one (a list on the wire).
-    #[serde(with = "value::serde_as_vec")]
+    /// A block of at most one (a list on the wire; null in a state an older version wrote).
+    #[serde(with = "crate::tf::block")]
     pub timeouts: Value<Timeouts>,
 }
 

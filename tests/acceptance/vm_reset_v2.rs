@@ -357,3 +357,37 @@ fn a_poll_url_on_another_host_is_not_followed() {
     assert_eq!(mock.count(POLL), 0, "nothing was polled");
     assert_eq!(mock.count(POST), 3, "one POST per apply, never resent");
 }
+
+/// A reset in a state written before `vps_id`, `job_id`, `status` and `timeouts` existed (the
+/// attributes as the previous version wrote them): upgrading the provider plans no change, so
+/// no VM restarts.
+#[test]
+fn a_reset_from_before_vps_id_plans_no_change() {
+    let mock = MockServer::start(seeded());
+    let tf = Tf::new(&mock);
+    tf.config("resource \"hostup_vm_ssh_reset\" \"r\" {\n  vmid     = 10000\n  key_ids  = [\"ssh_a\"]\n  triggers = { a = \"1\" }\n}\n");
+    let state = json!({
+        "version": 4, "terraform_version": "1.0.3", "serial": 1,
+        "lineage": "00000000-0000-0000-0000-000000000001", "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "hostup_vm_ssh_reset", "name": "r",
+            "provider": "provider[\"registry.terraform.io/hostup/hostup\"]",
+            "instances": [{
+                "schema_version": 1,
+                "attributes": {
+                    "account_id": "20000", "id": "9b4c210f-98ec-47fa-9971-82c994b2252d",
+                    "key_count": 1, "key_ids": ["ssh_a"],
+                    "message": "SSH keys reset initiated. VM will restart automatically to apply changes.",
+                    "request_id": "9b4c210f-98ec-47fa-9971-82c994b2252d",
+                    "reset_at": "2026-12-02T06:04:51.548Z", "triggers": {"a": "1"}, "vmid": 10000
+                },
+                "sensitive_attributes": []
+            }]
+        }]
+    });
+    std::fs::write(tf.dir.join("terraform.tfstate"), state.to_string()).expect("state");
+    let plan = tf.plan();
+    assert!(plan.changed().is_empty(), "{:?}", plan.changed());
+    assert_eq!(mock.count(V1), 0);
+    assert_eq!(mock.count(POST), 0);
+}
