@@ -391,3 +391,32 @@ fn a_reset_from_before_vps_id_plans_no_change() {
     assert_eq!(mock.count(V1), 0);
     assert_eq!(mock.count(POST), 0);
 }
+
+#[test]
+fn a_v2_reset_whose_outcome_is_unknown_is_not_resent() {
+    let mock = MockServer::start(Seed::default());
+    let tf = Tf::new(&mock);
+    tf.config(&config(""));
+    // A 500 may come after HostUp started the job: not resent, as the v1 reset.
+    mock.set_faults(faults(json!({"forcedErrors": [{
+        "route": POST, "status": 500, "code": "internal_error", "message": "upstream timeout", "count": 1
+    }]})));
+    let out = tf.apply_err();
+    let text = out.text();
+    assert!(
+        text.contains("outcome unknown: not resent, since a reset restarts the VPS"),
+        "{}",
+        out.all()
+    );
+    assert!(text.contains("upstream timeout"), "{}", out.all());
+    assert_eq!(mock.count(POST), 1);
+    assert!(!tf.addresses().contains(&ADDR.to_string()));
+    // A 429 certainly was not carried out: retried, and the reset runs once.
+    mock.clear_requests();
+    mock.set_faults(faults(json!({"forcedErrors": [{
+        "route": POST, "status": 429, "code": "rate_limited", "message": "slow down", "count": 1
+    }]})));
+    tf.apply();
+    assert_eq!(mock.count(POST), 2);
+    assert_eq!(mock.vps_resets().len(), 1);
+}
