@@ -5,9 +5,10 @@
 //! Rooms, from the top down:
 //! - [`provider`]: the schema, configure and the list of resources, data sources and functions;
 //!   [`settings`]: each setting from the block, the environment or its default, checked together.
-//! - [`vps_key`], [`hosting_key`], [`hosting_account`], [`vm_reset`]: one room per HostUp object, each with its
+//! - [`vps_key`], [`hosting_key`], [`hosting_account`], [`vm_reset`],
+//!   [`vps_instance`]: one room per HostUp object, each with its
 //!   resource, its data sources, one attribute table, one conversion from HostUp's replies and,
-//!   for the key objects, its store (what the process knows of that inventory).
+//!   for the inventories, its store (what the process knows of that inventory).
 //! - [`functions`]: the provider-defined functions (`provider::hostup::ssh_fingerprint`, ...).
 //! - [`tf`]: the Terraform side's vocabulary (schema builders, values, diagnostics, checks);
 //!   [`configured`]: what the provider block configured, handed to every object;
@@ -33,4 +34,5 @@ pub mod ssh_key;
 pub mod tf;
 pub mod timefmt;
 pub mod vm_reset;
+pub mod vps_instance;
 pub mod vps_key;

@@ -11,6 +11,8 @@ use crate::settings::{self, ProviderConfig};
 use crate::tf::adapter::Adapter;
 use crate::tf::schema::{optional, schema, sensitive};
 use crate::vm_reset::VmSshResetResource;
+use crate::vps_instance::store::VpsInstanceStore;
+use crate::vps_instance::VpsInstancesDataSource;
 use crate::vps_key::store::VpsKeyStore;
 use crate::vps_key::{VpsSshKeyDataSource, VpsSshKeyResource, VpsSshKeysDataSource};
 use async_trait::async_trait;
@@ -28,6 +30,7 @@ pub struct HostupProvider {
     client: Configured<Client>,
     vps_keys: Configured<VpsKeyStore>,
     hosting_keys: Configured<HostingKeyStore>,
+    vps_instances: Configured<VpsInstanceStore>,
 }
 
 impl HostupProvider {
@@ -64,6 +67,7 @@ impl Provider for HostupProvider {
             Ok(c) => {
                 self.vps_keys.set(VpsKeyStore::new(c.clone()));
                 self.hosting_keys.set(HostingKeyStore::new(c.clone()));
+                self.vps_instances.set(VpsInstanceStore::new(c.clone()));
                 self.client.set(c);
             }
             Err(e) => diags.root_error("Could not configure the hostup provider", e),
@@ -124,7 +128,9 @@ impl Provider for HostupProvider {
         Some(map! {
             short(VpsSshKeyResource::TYPE_NAME) => Adapter(VpsSshKeyResource::new(vps.clone())),
             short(HostingSshKeyResource::TYPE_NAME) => Adapter(HostingSshKeyResource::new(hosting.clone())),
-            short(VmSshResetResource::TYPE_NAME) => Adapter(VmSshResetResource::new(self.client.clone())),
+            short(VmSshResetResource::TYPE_NAME) => Adapter(VmSshResetResource::new(
+                self.client.clone(), vps.clone(), self.vps_instances.clone(),
+            )),
         })
     }
 
@@ -139,6 +145,7 @@ impl Provider for HostupProvider {
             short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(vps.clone())),
             short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(hosting),
             short(HostingAccountsDataSource::TYPE_NAME) => Adapter(HostingAccountsDataSource::new(self.client.clone())),
+            short(VpsInstancesDataSource::TYPE_NAME) => Adapter(VpsInstancesDataSource::new(self.vps_instances.clone())),
         })
     }
 

@@ -95,6 +95,49 @@ impl Core {
         with_segments(self.endpoint.clone(), segments)
     }
 
+    /// The URL of a location the server named (an operation's `pollUrl`): a path of the API
+    /// (`/api/...`), taken below the endpoint (so a proxy prefix is kept), or an absolute URL
+    /// on the endpoint itself. Anything else is refused: the key must not go to another host.
+    pub(super) fn url_of_location(&self, location: &str) -> Result<Url, String> {
+        let base = self.endpoint.path().trim_end_matches('/').to_string();
+        let loc = location.trim();
+        let path_and_query = match Url::parse(loc) {
+            Ok(abs) => {
+                let same = abs.origin() == self.endpoint.origin()
+                    && abs.username().is_empty()
+                    && abs.password().is_none();
+                let path = abs.path().strip_prefix(base.as_str()).filter(|_| same);
+                let Some(path) = path else {
+                    return Err(format!(
+                        "it names another server than the configured endpoint {}",
+                        self.endpoint.origin().ascii_serialization()
+                    ));
+                };
+                match abs.query() {
+                    Some(q) => format!("{path}?{q}"),
+                    None => path.to_string(),
+                }
+            }
+            Err(_) if loc.starts_with('/') && !loc.starts_with("//") && !loc.contains('\\') => {
+                loc.to_string()
+            }
+            Err(_) => return Err("it is neither an API path nor a URL".to_string()),
+        };
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p.to_string(), Some(q.to_string())),
+            None => (path_and_query, None),
+        };
+        let mut url = self.endpoint.clone();
+        url.set_path(&format!("{base}{path}"));
+        url.set_query(query.as_deref());
+        url.set_fragment(None);
+        // Dot segments are resolved by set_path: what is left must still be an API route.
+        if !url.path().starts_with(&format!("{base}/api/")) {
+            return Err("it is not a path of the API (/api/...)".to_string());
+        }
+        Ok(url)
+    }
+
     /// A request to `segments`, its body encoded once for every attempt.
     pub(super) fn request<B: Serialize>(
         &self,
@@ -266,5 +309,59 @@ mod tests {
             assert!(p.len() > "/api/v2/ssh-keys/".len(), "{id:?}: {p}");
             assert_eq!(p.matches('/').count(), 4, "{id:?} is one segment: {p}");
         }
+    }
+
+    fn core(endpoint: &str) -> Core {
+        Core::new(ClientConfig {
+            endpoint: Url::parse(endpoint).unwrap(),
+            api_key: Secret::new("k"),
+            request_timeout: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+            ca_certificates: Vec::new(),
+            terraform_version: String::new(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_location_stays_on_the_endpoint() {
+        let c = core("http://127.0.0.1:1/");
+        let ok = |l: &str| c.url_of_location(l).map(|u| u.to_string());
+        assert_eq!(
+            ok("/api/jobs/job_1").unwrap(),
+            "http://127.0.0.1:1/api/jobs/job_1"
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:1/api/jobs/job_1?x=1").unwrap(),
+            "http://127.0.0.1:1/api/jobs/job_1?x=1"
+        );
+        for bad in [
+            "https://evil.example/api/jobs/job_1",
+            "http://127.0.0.1:2/api/jobs/job_1",
+            "http://u:p@127.0.0.1:1/api/jobs/job_1",
+            "//evil.example/api/jobs/job_1",
+            "/\\evil.example/api/jobs/job_1",
+            "api/jobs/job_1",
+            "/other/job_1",
+            "/api/../../x",
+            "/api/%2e%2e/x",
+            "",
+        ] {
+            assert!(ok(bad).is_err(), "{bad:?} -> {:?}", ok(bad));
+        }
+        let p = core("https://proxy.example.com/hostup");
+        assert_eq!(
+            p.url_of_location("/api/jobs/j").unwrap().as_str(),
+            "https://proxy.example.com/hostup/api/jobs/j"
+        );
+        assert_eq!(
+            p.url_of_location("https://proxy.example.com/hostup/api/jobs/j")
+                .unwrap()
+                .as_str(),
+            "https://proxy.example.com/hostup/api/jobs/j"
+        );
+        assert!(p
+            .url_of_location("https://proxy.example.com/api/jobs/j")
+            .is_err());
     }
 }

@@ -21,6 +21,6 @@ impl Listed for HostingAccount {
 impl HostingAccounts<'_> {
     /// Every account of the API key, all pages (see [`super::pages`]).
     pub async fn list(&self) -> Result<Vec<HostingAccount>, ApiError> {
-        every_page(self.core, &ACCOUNTS, "account").await
+        every_page(self.core, &ACCOUNTS, &[], "account").await
     }
 }

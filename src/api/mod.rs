@@ -3,7 +3,8 @@
 //! policy, one deadline per Terraform operation), one classification of failures ([`errors`]),
 //! the wire shapes ([`models`]), creating without duplicates ([`create`]), and a handler per
 //! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::hosting_accounts`],
-//! [`Client::vm`]; [`pages`] is the one loop over cursor-paginated lists. Nothing above
+//! [`Client::vm`], [`Client::vps`] (instances and the v2 reset), [`Client::jobs`] (following a v2
+//! action's job); [`pages`] is the one loop over cursor-paginated lists. Nothing above
 //! this module builds a path or reads a status code.
 
 // ApiError carries everything a diagnostic shows; it is built only on failures, so its size
@@ -16,6 +17,7 @@ pub mod endpoint;
 pub mod errors;
 pub mod hosting_accounts;
 pub mod hosting_keys;
+pub mod jobs;
 pub mod models;
 mod network;
 pub mod pages;
@@ -25,16 +27,20 @@ pub mod text;
 pub mod tls;
 mod transport;
 pub mod vm;
+pub mod vps;
 pub mod vps_keys;
+pub mod vps_models;
 
 pub use self::core::ClientConfig;
 pub use create::{CreateError, Created};
 pub use errors::{ApiError, ErrorKind, Outcome};
 pub use hosting_accounts::HostingAccounts;
 pub use hosting_keys::{HostingKeys, Imported, Removal};
+pub use jobs::{Jobs, WaitError};
 pub use retry::{operation, RetryPolicy};
 pub use transport::{user_agent, Secret, USER_AGENT_VALUE};
 pub use vm::Vm;
+pub use vps::{InstanceFilter, Vps};
 pub use vps_keys::VpsKeys;
 
 use std::sync::Arc;
@@ -82,5 +88,15 @@ impl Client {
             core: &self.core,
             vmid,
         }
+    }
+
+    /// VPS instances (v2 ids) and their actions.
+    pub fn vps(&self) -> Vps<'_> {
+        Vps { core: &self.core }
+    }
+
+    /// Following the jobs v2 actions start.
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs { core: &self.core }
     }
 }

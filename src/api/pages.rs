@@ -1,5 +1,6 @@
 //! The one page loop of HostUp's cursor-paginated v2 lists (`?limit=&cursor=`, replies
-//! `{data, hasMore, nextCursor}`): the VPS key inventory and the shared-hosting account list.
+//! `{data, hasMore, nextCursor}`): the VPS key inventory, the shared-hosting account list and the
+//! VPS instance list.
 //! Only a complete, valid read is a list: a cursor seen before, an id listed twice or a list
 //! longer than [`MAX_PAGES`] pages is an error, never a list taken as complete.
 
@@ -24,10 +25,12 @@ pub trait Listed {
     fn list_id(&self) -> &str;
 }
 
-/// Every item of the list at `segments`, all pages; `noun` names an item in errors ("key").
+/// Every item of the list at `segments`, all pages, `query` added to each page's request;
+/// `noun` names an item in errors ("key").
 pub(super) async fn every_page<T>(
     core: &Core,
     segments: &[&str],
+    query: &[(&str, &str)],
     noun: &str,
 ) -> Result<Vec<T>, ApiError>
 where
@@ -43,7 +46,7 @@ where
         Err(ApiError::contract("GET", &path, 200, what))
     };
     for page_no in 1..=MAX_PAGES {
-        let page: CursorPage<T> = page(core, segments, cursor.as_deref()).await?;
+        let page: CursorPage<T> = page(core, segments, query, cursor.as_deref()).await?;
         for item in page.data {
             if !ids.insert(item.list_id().to_string()) {
                 return broken(format!(
@@ -75,6 +78,7 @@ where
 async fn page<T>(
     core: &Core,
     segments: &[&str],
+    query: &[(&str, &str)],
     cursor: Option<&str>,
 ) -> Result<CursorPage<T>, ApiError>
 where
@@ -82,11 +86,15 @@ where
     CursorPage<T>: Contract,
 {
     let mut req = core.request::<()>(Method::GET, segments, Auth::Bearer, None)?;
-    req.url
-        .query_pairs_mut()
-        .append_pair("limit", &PAGE_LIMIT.to_string());
-    if let Some(c) = cursor {
-        req.url.query_pairs_mut().append_pair("cursor", c);
+    {
+        let mut q = req.url.query_pairs_mut();
+        q.append_pair("limit", &PAGE_LIMIT.to_string());
+        for (k, v) in query {
+            q.append_pair(k, v);
+        }
+        if let Some(c) = cursor {
+            q.append_pair("cursor", c);
+        }
     }
     core.send(req, Repeat::Safe).await
 }

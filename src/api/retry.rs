@@ -28,6 +28,12 @@ pub async fn operation<F: Future>(f: F) -> F::Output {
     OPERATION.scope(operation_start(), f).await
 }
 
+/// Run `f` as an operation of its own that starts now, even inside another: one poll of a long
+/// wait, which the wait bounds as a whole (a `timeouts` block), not the outer `retry_deadline`.
+pub async fn fresh_operation<F: Future>(f: F) -> F::Output {
+    OPERATION.scope(Instant::now(), f).await
+}
+
 /// Whether a request may be sent again after a failure whose outcome is unknown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Repeat {

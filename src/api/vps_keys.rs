@@ -78,7 +78,7 @@ impl Listed for VpsSshKey {
 impl VpsKeys<'_> {
     /// The whole inventory, every page (see [`super::pages`]).
     pub async fn list(&self) -> Result<Vec<VpsSshKey>, ApiError> {
-        every_page(self.core, &V2, "key").await
+        every_page(self.core, &V2, &[], "key").await
     }
 
     /// Create a key without duplicates (see [`super::create`]), on v2 or, where the server lacks

@@ -2,9 +2,11 @@
 //! ([`schema`]), value conversions ([`value`]), API failures as diagnostics ([`diagnostics`]),
 //! checks of the arguments every object has ([`validate`]), the `public_key` attribute's
 //! parsing and identity ([`public_key`]), read-only attributes set in configuration
-//! ([`read_only`]) and how an import ID names a key ([`import_id`]).
+//! ([`read_only`]), how an import ID names a key ([`import_id`]) and a block of at most one
+//! ([`block`]).
 
 pub mod adapter;
+pub mod block;
 pub mod diagnostics;
 pub mod import_id;
 pub mod number;

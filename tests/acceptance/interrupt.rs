@@ -285,3 +285,51 @@ fn server_outlives_stop_provider_until_shutdown() {
     };
     assert!(status.success(), "clean exit: {status}");
 }
+
+/// Ctrl-C while a v2 reset waits for its job: the provider stops polling at once and fails the
+/// reset, naming the job and saying it may still complete; the reset is not in the state, and
+/// the POST was sent once.
+#[test]
+fn ctrl_c_while_a_v2_reset_waits_for_its_job() {
+    const POLL: &str = "GET /api/jobs/{jobId}";
+    let mock = MockServer::start(Seed::default());
+    let tf = Tf::new(&mock);
+    mock.insert_vps_key("deploy", &test_key(63, ""));
+    let key = mock.vps_keys()[0].id.clone();
+    tf.config(&format!(
+        "resource \"hostup_vm_ssh_reset\" \"r\" {{\n  vps_id  = \"{}\"\n  key_ids = [\"{key}\"]\n}}\n",
+        hostup_mock::fixtures::VPS_ID
+    ));
+    mock.set_faults(serde_json::from_value(json!({"resetJobPolls": 100000})).expect("faults"));
+    let run = Running::start(
+        &tf,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while mock.count(POLL) < 1 {
+        assert!(Instant::now() < deadline, "no poll:\n{}", run.output());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sent = Instant::now();
+    run.signal_group(libc::SIGINT);
+    let (status, output) = run.wait(Duration::from_secs(60));
+    let took = sent.elapsed();
+    assert!(!status.success(), "{output}");
+    let joined = output.split_whitespace().collect::<Vec<_>>().join(" ");
+    let job = mock.vps_resets()[0].job_id.clone();
+    for needle in [
+        "Interrupted while waiting for the SSH key reset",
+        job.as_str(),
+        "The reset may still complete",
+    ] {
+        assert!(joined.contains(needle), "no {needle:?}:\n{output}");
+    }
+    assert!(took < Duration::from_secs(20), "stopped promptly: {took:?}");
+    assert_eq!(
+        mock.count("POST /api/v2/vps/{id}/actions/reset-ssh-keys"),
+        1
+    );
+    assert!(!tf
+        .addresses()
+        .contains(&"hostup_vm_ssh_reset.r".to_string()));
+}

@@ -29,6 +29,8 @@ mod openssh;
 mod request_counts;
 mod server_text;
 mod tls;
+mod vm_reset_v2;
 mod vm_ssh_reset;
 mod vps_data_sources;
+mod vps_instances;
 mod vps_ssh_key;

@@ -173,12 +173,19 @@ fn bad_input_refused_at_plan() {
 }
 
 #[test]
-fn unknown_key_on_vm_is_a_v1_400() {
+fn unknown_key_on_vm_is_refused_at_plan() {
+    // The plan reads the key inventory and names the absent id; the reset is never sent (a
+    // server that answers it anyway: vm_reset_v2::an_unreadable_inventory_warns_and_the_reset_decides).
     let mock = MockServer::start(Seed::default());
     let tf = Tf::new(&mock);
     tf.config("resource \"hostup_vm_ssh_reset\" \"r\" {\n  vmid = 10000\n  key_ids = [\"ssh_does_not_exist\"]\n}\n");
     let out = tf.apply_err();
-    assert!(out.text().contains("400"), "{}", out.all());
-    assert!(out.text().contains("ssh_does_not_exist"), "{}", out.all());
+    assert!(out.text().contains("SSH keys not found"), "{}", out.all());
+    assert!(
+        out.text().contains("\"ssh_does_not_exist\""),
+        "{}",
+        out.all()
+    );
+    assert_eq!(mock.count(RESET_ROUTE), 0);
     assert!(mock.resets().is_empty());
 }

@@ -48,8 +48,10 @@ impl Kind {
             (Kind::Keys, Step::Apply) => Some(n + 1),
             (Kind::Keys, Step::Destroy) => Some(n),
             (Kind::Keys, Step::Refresh) => Some(n.div_ceil(PAGE_SIZE)),
-            // One reset per resource; reading and forgetting one need nothing.
-            (Kind::Baseline, Step::Apply) => Some(n),
+            // One reset per resource, and one read of the key inventory by the plan and one by
+            // the apply's final plan (the plan-time check of `key_ids`, shared by every reset);
+            // reading and forgetting a reset need nothing.
+            (Kind::Baseline, Step::Apply) => Some(n + 2),
             (Kind::Baseline, _) => Some(0),
             (Kind::Null, _) => None,
         }

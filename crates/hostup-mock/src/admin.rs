@@ -55,6 +55,14 @@ pub(crate) fn snapshot(st: &State) -> Value {
         }).collect::<Vec<_>>(),
         "vms": st.vms.iter().map(|v| json!({"vmid": v.vmid, "accountId": v.account_id})).collect::<Vec<_>>(),
         "resets": st.resets,
+        "vpsInstances": st.instances.iter().map(|r| {
+            let mut v = serde_json::to_value(&r.instance).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("accountId".into(), Value::String(r.account_id.clone()));
+            }
+            v
+        }).collect::<Vec<_>>(),
+        "vpsResets": st.vps_resets,
     })
 }
 

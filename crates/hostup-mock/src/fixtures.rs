@@ -19,3 +19,8 @@ pub const EXAMPLE_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINLzx26LZBxbr
 
 /// The default shared-hosting account's primary domain.
 pub const HOSTING_DOMAIN: &str = "example.se";
+
+/// The default world's VPS (v2 id), named [`VPS_NAME`] with primary IP [`VPS_IP`].
+pub const VPS_ID: &str = "vps_01hxa3b4c5d6e7f8g9h0j1k2m3";
+pub const VPS_NAME: &str = "web-1";
+pub const VPS_IP: &str = "203.0.113.10";

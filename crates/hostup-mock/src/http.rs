@@ -73,6 +73,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             listed(get(op(|st, r, _| v2::list_accounts(st, r)))),
         )
         .route(
+            "/api/v2/vps",
+            listed(get(op(|st, r, _| v2::list_instances(st, r)))),
+        )
+        .route(
+            "/api/v2/vps/:id/actions/reset-ssh-keys",
+            served(post(op(|st, r, p| v2::reset_vps(st, r, seg(p, 4))))),
+        )
+        .route(
+            "/api/jobs/:jobId",
+            served(get(op(|st, r, p| v2::get_job(st, r, seg(p, 3))))),
+        )
+        .route(
             "/api/ssh-keys",
             listed(
                 get(op(|st, r, _| legacy::list(st, r)))

@@ -12,7 +12,8 @@
 //! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
 //! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, legacy-key-writes gate,
 //! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`,
-//! `accounts`, `cursor`),
+//! `accounts`, `cursor`,
+//! `instances`: VPS list, v2 reset, jobs),
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
 //! body cap), `state` (the world and logs), `seed` (seed and fault configuration), [`wire`],
 //! `clock`, `util`; `tls` (the TLS mode: its CA, its certificate, the accept loop).
@@ -37,9 +38,9 @@ pub mod wire;
 
 pub use seed::{
     BrokenReply, BrokenShape, Faults, ForcedError, Profile, Seed, SeedHostingAccount,
-    SeedHostingKey, SeedToken, SeedVm, SeedVpsKey, HUGE_REPLY_BYTES,
+    SeedHostingKey, SeedToken, SeedVm, SeedVpsInstance, SeedVpsKey, HUGE_REPLY_BYTES,
 };
-pub use state::{RecordedRequest, RecordedReset};
+pub use state::{RecordedRequest, RecordedReset, RecordedVpsReset};
 pub use tls::{Leaf, WRONG_NAME};
 pub use wire::{ActionGate, FieldError, HostingSshKey, VpsKeyActions, VpsSshKey};
 
@@ -305,6 +306,11 @@ impl MockServer {
 
     pub fn resets(&self) -> Vec<RecordedReset> {
         self.shared.lock().resets.clone()
+    }
+
+    /// Every v2 reset HostUp accepted, with its job's status now.
+    pub fn vps_resets(&self) -> Vec<RecordedVpsReset> {
+        self.shared.lock().vps_resets.clone()
     }
 
     /// The same document as `GET /__mock/state`.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 const HELP: &str = "\
 hostup-mock: an in-memory HostUp API (VPS SSH keys, shared-hosting accounts and their SSH keys,
-v1 VM key reset) for tests and demos.
+v1 VM key reset, VPS instances and the v2 VPS key reset with its jobs) for tests and demos.
 
 USAGE:
     hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|legacy-key-writes]
@@ -18,9 +18,11 @@ OPTIONS:
                       Non-loopback addresses are refused (exit code 2).
     --seed FILE       JSON seed for the initial world. Without it, the example world:
                       account 20000, token `mock-token` with all scopes, hosting account
-                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3, VM 10000, and one VPS key
-                      \"workstation\" (ssh_01hxa3b4c5d6e7f8g9h0j1k2m3) that the examples in
-                      examples/ use. A seed file starts from the same world without that key.
+                      acct_01hxa3b4c5d6e7f8g9h0j1k2m3, VM 10000, VPS
+                      vps_01hxa3b4c5d6e7f8g9h0j1k2m3 named web-1 with primary IP 203.0.113.10,
+                      and one VPS key \"workstation\" (ssh_01hxa3b4c5d6e7f8g9h0j1k2m3) that the
+                      examples in examples/ use. A seed file starts from the same world without
+                      that key.
     --url-file PATH   Also write the base URL to PATH once listening.
     --profile NAME    Which operations to serve (overrides the seed's \"profile\"):
                       complete   every operation of CONTRACT.md, the inferred ones included
@@ -47,8 +49,8 @@ On start it prints one line: `hostup-mock listening on http://127.0.0.1:PORT`.
 
 SEED FORMAT (every field optional; missing fields keep the defaults):
     { \"tokens\": [{\"token\": \"t\", \"scopes\": [\"read:vm\", \"write:account\",
-                  \"read:hosting\", \"write:hosting\", \"console:services\"],
-                  \"accountId\": \"20000\"}],
+                  \"read:hosting\", \"write:hosting\", \"console:services\",
+                  \"power:vm\"], \"accountId\": \"20000\"}],
       \"vpsKeys\": [{\"name\": \"n\", \"publicKey\": \"ssh-ed25519 AAAA... c\",
                     \"id\": null, \"accountId\": null,
                     \"canRename\": {\"allowed\": false, \"reason\": \"...\", \"code\": \"pending_order\"},
@@ -61,10 +63,15 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                                          \"withholdPublicKey\": false,
                                          \"withholdFingerprint\": false}]}],
       \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
+      \"vpsInstances\": [{\"id\": \"vps_...\", \"name\": \"web-1\", \"primaryIp\": \"203.0.113.10\",
+                         \"serviceStatus\": \"active\", \"powerState\": \"running\",
+                         \"operatingSystem\": null, \"billing\": null, \"resources\": null,
+                         \"accountId\": null}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
                   \"dropCreateReplies\": 0, \"unauthorizedImports\": 0,
                   \"forcedErrors\": [], \"brokenReplies\": [],
-                  \"seed\": 0},
+                  \"failResetJobs\": 0, \"resetFailureMessage\": \"\", \"resetJobPolls\": 0,
+                  \"ignoreVpsFilters\": false, \"resetPollUrl\": \"\", \"seed\": 0},
       \"profile\": \"complete\" }
 
     Scopes: a token needs read:vm for the VPS key list, write:account for VPS key writes,
@@ -78,6 +85,23 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       [primaryDomain], name customName else primaryDomain, serviceStatus active
                       (one of active, pending, suspended, cancelled, terminated, expired, fraud,
                       unknown; any other value is refused at start).
+    vpsInstances      the VPS list (GET /api/v2/vps: pages of limit 1..100, a bad cursor is 400
+                      invalid_cursor; filters name, exact ignoring case, and primaryIp, exact).
+                      serviceStatus defaults to active, powerState to running (null is kept);
+                      operatingSystem is {\"displayName\", \"family\", \"version\", \"variant\"},
+                      billing {\"amount\", \"currencyCode\", \"billingCycle\", \"isPayg\"},
+                      resources {\"cpuCores\", \"memoryGb\", \"storageGb\"} (defaults when null).
+                      Ids must start with vps_. ignoreVpsFilters: the list ignores its filters.
+    v2 reset          POST /api/v2/vps/{id}/actions/reset-ssh-keys (scope power:vm, body
+                      {\"keyIds\": [\"ssh_...\"]}) answers 202 {\"operation\": {\"status\": \"queued\",
+                      \"jobId\", \"pollUrl\": \"/api/jobs/{jobId}\", \"result\": null}}; an unknown VPS
+                      is 404 not_found, a key id not in the inventory 400 invalid_request with
+                      errors[].pointer /keyIds/N. Each GET /api/jobs/{jobId} moves the job on:
+                      in_progress, then (after resetJobPolls polls, default 2) completed, or
+                      failed with result.message = resetFailureMessage for the next
+                      failResetJobs resets. resetPollUrl, when set, is the pollUrl every reset
+                      names instead (e.g. another host's). GET /__mock/state lists the resets
+                      under vpsResets.
     withholdPublicKey  a hosting key listed with \"publicKey\": null (fingerprint, type, bits and
                       comment still reported), as HostUp may list it.
     withholdFingerprint  a hosting key listed with \"fingerprint\": null; the mock still removes

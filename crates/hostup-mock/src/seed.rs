@@ -3,9 +3,9 @@
 
 use super::fixtures::{
     ACCOUNT_ID, EXAMPLE_KEY, EXAMPLE_KEY_ID, EXAMPLE_KEY_NAME, HOSTING_ACCOUNT_ID, HOSTING_DOMAIN,
-    TOKEN, VMID,
+    TOKEN, VMID, VPS_ID, VPS_IP, VPS_NAME,
 };
-use super::wire::{ActionGate, FieldError};
+use super::wire::{ActionGate, FieldError, OperatingSystem, VpsBilling, VpsResources};
 use serde::{Deserialize, Serialize};
 
 /// Every scope the mock checks. A hosting key route needs two: its hosting scope and
@@ -16,6 +16,8 @@ pub const ALL_SCOPES: &[&str] = &[
     "read:hosting",
     "write:hosting",
     "console:services",
+    // The v2 reset's scope is inferred (CONTRACT.md): HostUp's other v2 VPS actions take it.
+    "power:vm",
 ];
 
 /// The initial world. Every field is optional in JSON; a missing field keeps the default world's
@@ -27,6 +29,7 @@ pub struct Seed {
     pub vps_keys: Vec<SeedVpsKey>,
     pub hosting_accounts: Vec<SeedHostingAccount>,
     pub vms: Vec<SeedVm>,
+    pub vps_instances: Vec<SeedVpsInstance>,
     pub faults: Faults,
     pub profile: Profile,
 }
@@ -85,6 +88,13 @@ impl Default for Seed {
             vms: vec![SeedVm {
                 vmid: VMID,
                 account_id: Some(ACCOUNT_ID.into()),
+            }],
+            vps_instances: vec![SeedVpsInstance {
+                id: VPS_ID.into(),
+                name: VPS_NAME.into(),
+                primary_ip: Some(VPS_IP.into()),
+                account_id: Some(ACCOUNT_ID.into()),
+                ..SeedVpsInstance::default()
             }],
             faults: Faults::default(),
             profile: Profile::default(),
@@ -195,6 +205,54 @@ pub struct SeedVm {
     pub account_id: Option<String>,
 }
 
+fn active() -> String {
+    "active".into()
+}
+
+fn running() -> Option<String> {
+    Some("running".into())
+}
+
+/// A VPS of `GET /api/v2/vps`. `serviceStatus` defaults to `active`, `powerState` to `running`
+/// (`null` is kept: HostUp may report none), the rest to small plain values.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedVpsInstance {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub primary_ip: Option<String>,
+    #[serde(default = "active")]
+    pub service_status: String,
+    #[serde(default = "running")]
+    pub power_state: Option<String>,
+    #[serde(default)]
+    pub operating_system: Option<OperatingSystem>,
+    #[serde(default)]
+    pub billing: Option<VpsBilling>,
+    #[serde(default)]
+    pub resources: Option<VpsResources>,
+    /// Defaults to the first token's account.
+    #[serde(default)]
+    pub account_id: Option<String>,
+}
+
+impl Default for SeedVpsInstance {
+    fn default() -> Self {
+        SeedVpsInstance {
+            id: String::new(),
+            name: String::new(),
+            primary_ip: None,
+            service_status: active(),
+            power_state: running(),
+            operating_system: None,
+            billing: None,
+            resources: None,
+            account_id: None,
+        }
+    }
+}
+
 /// Fault injection. Random faults use a PRNG seeded from `seed`, so runs are reproducible.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
@@ -215,6 +273,17 @@ pub struct Faults {
     pub forced_errors: Vec<ForcedError>,
     /// 200 replies that break the API contract (after forced errors, before random faults).
     pub broken_replies: Vec<BrokenReply>,
+    /// The next N v2 reset jobs end `failed` (with [`Faults::reset_failure_message`]).
+    pub fail_reset_jobs: u32,
+    /// `result.message` of a failed reset job; empty: "The SSH key reset failed.".
+    pub reset_failure_message: String,
+    /// How many polls a v2 reset job takes to end (0: 2, i.e. `in_progress`, then the end).
+    pub reset_job_polls: u32,
+    /// `GET /api/v2/vps` ignores its `name` and `primaryIp` filters (a server that lacks them).
+    pub ignore_vps_filters: bool,
+    /// Sent as every reset job's `pollUrl` instead of `/api/jobs/{jobId}` (e.g. another host's
+    /// URL), when not empty.
+    pub reset_poll_url: String,
     pub seed: u64,
 }
 

@@ -3,7 +3,10 @@
 use super::clock::{now_iso, unix_secs};
 use super::seed::{default_account, Faults, Profile, Seed, SeedHostingAccount};
 use super::util::{id26, mix64, uuid_like, Prng};
-use super::wire::{ActionGate, Billing, HostingAccount, HostingSshKey, VpsKeyActions, VpsSshKey};
+use super::wire::{
+    ActionGate, Billing, HostingAccount, HostingSshKey, VpsBilling, VpsInstance, VpsKeyActions,
+    VpsResources, VpsSshKey,
+};
 use hostup::ssh_key::PublicKey;
 use serde::Serialize;
 
@@ -45,6 +48,37 @@ pub struct RecordedReset {
     pub request_id: String,
     pub timestamp: String,
     pub used_x_api_key: bool,
+}
+
+/// A v2 reset HostUp accepted (`POST /api/v2/vps/{id}/actions/reset-ssh-keys`), with the status
+/// of its job now: `queued`, `in_progress`, `completed` or `failed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedVpsReset {
+    pub vps_id: String,
+    pub key_ids: Vec<String>,
+    pub job_id: String,
+    pub status: String,
+    pub account_id: String,
+    pub request_id: String,
+    pub timestamp: String,
+}
+
+/// A VPS of the list, with the keyset position its cursor points into.
+pub(crate) struct InstanceRec {
+    pub seq: u64,
+    pub account_id: String,
+    pub instance: VpsInstance,
+}
+
+/// A v2 reset's job: polled `polls` times so far; ends after `polls_needed`.
+pub(crate) struct Job {
+    pub id: String,
+    pub account_id: String,
+    pub polls: u32,
+    pub polls_needed: u32,
+    /// `Some(message)`: the job ends `failed` with it.
+    pub fails_with: Option<String>,
 }
 
 pub(crate) struct Token {
@@ -104,6 +138,9 @@ pub(crate) struct State {
     pub hosting: Vec<HostingRec>,
     pub vms: Vec<Vm>,
     pub resets: Vec<RecordedReset>,
+    pub instances: Vec<InstanceRec>,
+    pub jobs: Vec<Job>,
+    pub vps_resets: Vec<RecordedVpsReset>,
     pub requests: Vec<RecordedRequest>,
     /// The order number of each entry of `requests` (ascending; see [`State::record`]).
     request_order: Vec<u64>,
@@ -144,6 +181,9 @@ impl State {
             hosting: vec![],
             vms: vec![],
             resets: vec![],
+            instances: vec![],
+            jobs: vec![],
+            vps_resets: vec![],
             requests: vec![],
             request_order: vec![],
             rng: Prng::new(seed.faults.seed),
@@ -213,6 +253,39 @@ impl State {
             }
             st.hosting.push(rec);
         }
+        for (i, v) in seed.vps_instances.into_iter().enumerate() {
+            if !v.id.starts_with("vps_") {
+                return Err(format!(
+                    "seed vpsInstances[{i}]: id \"{}\" must start with vps_",
+                    v.id
+                ));
+            }
+            let seq = st.next_seq;
+            st.next_seq += 1;
+            st.instances.push(InstanceRec {
+                seq,
+                account_id: v.account_id.unwrap_or_else(|| st.default_account.clone()),
+                instance: VpsInstance {
+                    id: v.id,
+                    name: v.name,
+                    primary_ip: v.primary_ip,
+                    service_status: v.service_status,
+                    power_state: v.power_state,
+                    operating_system: v.operating_system,
+                    billing: v.billing.unwrap_or_else(|| VpsBilling {
+                        amount: 99.0,
+                        currency_code: "SEK".into(),
+                        billing_cycle: "monthly".into(),
+                        is_payg: false,
+                    }),
+                    resources: v.resources.unwrap_or(VpsResources {
+                        cpu_cores: 2,
+                        memory_gb: 4.0,
+                        storage_gb: 80.0,
+                    }),
+                },
+            });
+        }
         st.vms = seed
             .vms
             .into_iter()
@@ -227,6 +300,12 @@ impl State {
     pub fn new_key_id(&mut self) -> String {
         self.id_counter += 1;
         format!("ssh_{}", id26(self.id_counter, ID_SALT))
+    }
+
+    /// `job_` + 26 characters.
+    pub fn new_job_id(&mut self) -> String {
+        self.id_counter += 1;
+        format!("job_{}", id26(self.id_counter, ID_SALT ^ 0x10b))
     }
 
     /// `req_` + 26 characters (v2 style).

@@ -172,6 +172,83 @@ pub struct HostingAccountPage {
     pub next_cursor: Option<String>,
 }
 
+// ---- v2: VPS instances and the v2 key reset -------------------------------------------------
+
+/// `operatingSystem` of a VPS.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatingSystem {
+    pub display_name: Option<String>,
+    pub family: Option<String>,
+    pub version: Option<String>,
+    pub variant: Option<String>,
+}
+
+/// `billing` of a VPS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsBilling {
+    pub amount: f64,
+    pub currency_code: String,
+    pub billing_cycle: String,
+    pub is_payg: bool,
+}
+
+/// `resources` of a VPS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsResources {
+    pub cpu_cores: i64,
+    pub memory_gb: f64,
+    pub storage_gb: f64,
+}
+
+/// One item of `GET /api/v2/vps` (published).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsInstance {
+    pub id: String,
+    pub name: String,
+    pub primary_ip: Option<String>,
+    pub service_status: String,
+    pub power_state: Option<String>,
+    pub operating_system: Option<OperatingSystem>,
+    pub billing: VpsBilling,
+    pub resources: VpsResources,
+}
+
+/// One page of `GET /api/v2/vps`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpsInstancePage {
+    pub data: Vec<VpsInstance>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
+/// A background operation (inferred from HostUp's other v2 VPS actions).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    /// `pending`, `queued`, `in_progress`, `completed` or `failed`.
+    pub status: String,
+    pub job_id: String,
+    pub poll_url: String,
+    /// `null` until the job ends; then `{message}`.
+    pub result: Option<OperationResult>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationResult {
+    pub message: String,
+}
+
+/// `{ "operation": {...} }`: the 202 of the v2 reset and every reply of its poll URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationReply {
+    pub operation: Operation,
+}
+
 // ---- v1: VM key reset ---------------------------------------------------------------------------
 
 /// Body of `POST /api/vm/{vmid}/reset-ssh-keys`.

@@ -1,14 +1,16 @@
 //! The v2 routes (Bearer auth, problem+json errors): VPS account keys in [`vps`], shared-hosting
-//! keys in [`hosting`], and here what both share: the request, authorisation, the 409 replies and
-//! body validation.
+//! keys in [`hosting`], VPS instances, the v2 reset and its jobs in [`instances`], and here what
+//! they share: the request, authorisation, the 409 replies and body validation.
 
 mod accounts;
 mod cursor;
 mod hosting;
+mod instances;
 mod vps;
 
 pub(crate) use accounts::list_accounts;
 pub(crate) use hosting::{authorize_hosting, delete_hosting, import_hosting, list_hosting};
+pub(crate) use instances::{get_job, list_instances, reset_vps};
 pub(crate) use vps::{create_vps, delete_vps, list_vps, rename_vps};
 
 use super::reply::{field, problem, ErrCtx, Reply};

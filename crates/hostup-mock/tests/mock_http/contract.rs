@@ -16,7 +16,7 @@
 mod check;
 mod ops;
 
-use check::{opt, req, Field, ARR, BOOL, INT, NUM_NULL, OBJ, STR, STR_NULL};
+use check::{opt, req, Field, ARR, BOOL, INT, NUM, NUM_NULL, OBJ, OBJ_NULL, STR, STR_NULL};
 
 // ---- The documented shapes ----------------------------------------------------------------------
 
@@ -152,6 +152,74 @@ fn reset_reply() -> Vec<Field> {
         req("data.keyCount", INT),
         req("data.vmid", STR),
         req("data.accountId", STR),
+    ]
+}
+
+/// `GET /api/v2/vps`: published (CONTRACT.md "VPS instances (published)"); the envelope as on the
+/// key list (inferred). `operatingSystem` may be null.
+fn vps_instance_page() -> Vec<Field> {
+    vec![
+        req("data", ARR),
+        req("hasMore", BOOL),
+        req("nextCursor", STR_NULL),
+        req("data[].id", STR),
+        req("data[].name", STR),
+        req("data[].primaryIp", STR_NULL),
+        Field {
+            one_of: &[
+                "active",
+                "suspended",
+                "terminated",
+                "pending",
+                "cancelled",
+                "expired",
+                "fraud",
+                "unknown",
+            ],
+            ..req("data[].serviceStatus", STR)
+        },
+        Field {
+            one_of: &[
+                "running",
+                "stopped",
+                "starting",
+                "stopping",
+                "paused",
+                "provisioning",
+                "error",
+                "unknown",
+            ],
+            ..req("data[].powerState", STR_NULL)
+        },
+        req("data[].operatingSystem", OBJ_NULL),
+        opt("data[].operatingSystem.displayName", STR_NULL),
+        opt("data[].operatingSystem.family", STR_NULL),
+        opt("data[].operatingSystem.version", STR_NULL),
+        opt("data[].operatingSystem.variant", STR_NULL),
+        req("data[].billing", OBJ),
+        req("data[].billing.amount", NUM),
+        req("data[].billing.currencyCode", STR),
+        req("data[].billing.billingCycle", STR),
+        req("data[].billing.isPayg", BOOL),
+        req("data[].resources", OBJ),
+        req("data[].resources.cpuCores", INT),
+        req("data[].resources.memoryGb", NUM),
+        req("data[].resources.storageGb", NUM),
+    ]
+}
+
+/// `{operation}` of the v2 reset and its poll URL: inferred (CONTRACT.md "VPS SSH key reset, v2").
+fn operation_reply() -> Vec<Field> {
+    vec![
+        req("operation", OBJ),
+        Field {
+            one_of: &["pending", "queued", "in_progress", "completed", "failed"],
+            ..req("operation.status", STR)
+        },
+        req("operation.jobId", STR),
+        req("operation.pollUrl", STR),
+        req("operation.result", OBJ_NULL),
+        opt("operation.result.message", STR),
     ]
 }
 

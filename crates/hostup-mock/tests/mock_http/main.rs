@@ -8,6 +8,7 @@ mod auth;
 mod contract;
 mod faults;
 mod hosting;
+mod instances;
 mod profiles;
 mod robustness;
 mod server_text;

@@ -21,10 +21,12 @@ pub struct Ty(pub J, pub bool);
 pub const STR: Ty = Ty(J::Str, false);
 pub const STR_NULL: Ty = Ty(J::Str, true);
 pub const INT: Ty = Ty(J::Int, false);
+pub const NUM: Ty = Ty(J::Num, false);
 pub const NUM_NULL: Ty = Ty(J::Num, true);
 pub const BOOL: Ty = Ty(J::Bool, false);
 pub const ARR: Ty = Ty(J::Arr, false);
 pub const OBJ: Ty = Ty(J::Obj, false);
+pub const OBJ_NULL: Ty = Ty(J::Obj, true);
 
 /// One documented field: its path (`a.b[].c`: `b` is an array of objects), JSON type, whether
 /// it must be present, and the values an enum allows.
@@ -136,7 +138,10 @@ pub fn check(what: &str, shape: &[Field], extra: &[(&str, &str)], body: &str) {
                 None if f.required => errs.push(format!("{at}: documented field missing")),
                 None => {}
                 Some(x) if !type_ok(f.ty, x) => errs.push(format!("{at}: {x} is not {:?}", f.ty)),
-                Some(x) if !f.one_of.is_empty() && !f.one_of.iter().any(|e| x == e) => {
+                // A null the type allows is no enum value.
+                Some(x)
+                    if !x.is_null() && !f.one_of.is_empty() && !f.one_of.iter().any(|e| x == e) =>
+                {
                     errs.push(format!("{at}: {x} is not one of {:?}", f.one_of))
                 }
                 Some(_) => {}

@@ -106,6 +106,61 @@ async fn v2_vps_key_replies_match_the_documented_shapes() {
 }
 
 #[tokio::test]
+async fn vps_instances_and_the_v2_reset_match_the_documented_shapes() {
+    let mut seed = rich_seed();
+    seed.vps_instances.push(
+        serde_json::from_value(json!({
+            "id": "vps_bare", "name": "bare", "primaryIp": null, "powerState": null,
+            "serviceStatus": "pending",
+            "operatingSystem": {"displayName": "Debian 12", "family": "debian", "version": "12", "variant": null}
+        }))
+        .unwrap(),
+    );
+    let srv = MockServer::start(seed);
+    let r = get(&srv, "/api/v2/vps?limit=1").await;
+    expect(&r, 200, "application/json");
+    check(
+        "GET /api/v2/vps (page 1)",
+        &vps_instance_page(),
+        NO_EXTRA,
+        &r.text,
+    );
+    let c = r.json()["nextCursor"].as_str().unwrap().to_string();
+    let r = get(&srv, &format!("/api/v2/vps?limit=1&cursor={c}")).await;
+    check(
+        "GET /api/v2/vps (last page)",
+        &vps_instance_page(),
+        NO_EXTRA,
+        &r.text,
+    );
+
+    let id = srv.vps_keys()[0].id.clone();
+    let vps = hostup_mock::fixtures::VPS_ID;
+    let r = post(
+        &srv,
+        &format!("/api/v2/vps/{vps}/actions/reset-ssh-keys"),
+        json!({"keyIds": [id]}),
+    )
+    .await;
+    expect(&r, 202, "application/json");
+    check(
+        "POST reset-ssh-keys (v2)",
+        &operation_reply(),
+        NO_EXTRA,
+        &r.text,
+    );
+    let poll = r.json()["operation"]["pollUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..2 {
+        let r = get(&srv, &poll).await;
+        expect(&r, 200, "application/json");
+        check("GET {pollUrl}", &operation_reply(), NO_EXTRA, &r.text);
+    }
+}
+
+#[tokio::test]
 async fn v2_hosting_key_replies_match_the_documented_shapes() {
     let srv = MockServer::start(rich_seed());
     let base = format!("/api/v2/shared-hosting/{ACCT}/ssh-keys");
