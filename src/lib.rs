@@ -16,8 +16,8 @@
 //! - [`api`]: HostUp's client library: one core and retry loop, one classification of
 //!   failures, wire models, and a handler per API area.
 //! - [`ssh_key`]: OpenSSH public key parsing and fingerprints.
-//! - [`log`], [`cancel`], [`duration`], [`timefmt`]: logging in Terraform's format, Ctrl-C,
-//!   durations and clock formatting.
+//! - [`log`], [`cancel`], [`duration`]: logging in Terraform's format, Ctrl-C and
+//!   durations.
 
 pub mod api;
 pub mod cancel;
@@ -32,7 +32,6 @@ pub mod settings;
 pub mod snapshot;
 pub mod ssh_key;
 pub mod tf;
-pub mod timefmt;
 pub mod vm_reset;
 pub mod vps_instance;
 pub mod vps_key;

@@ -71,15 +71,6 @@ fn derive_from_key(diags: &mut Diagnostics, s: &mut HostingKeyState) {
     }
 }
 
-/// How to stop managing a key that Terraform cannot remove.
-pub fn stop_managing_hint() -> String {
-    format!(
-        "To stop managing it without removing it, run\n\n  terraform state rm {TYPE_NAME}.<name>\n\nor, \
-         with Terraform 1.7 or later, replace the resource block with\n\n  removed {{\n    from = \
-         {TYPE_NAME}.<name>\n    lifecycle {{\n      destroy = false\n    }}\n  }}"
-    )
-}
-
 /// True when the state has no key material (HostUp listed the key with `publicKey: null`) and the
 /// configuration gives the key with that fingerprint.
 fn gives_withheld_key(prior: &HostingKeyState, proposed: &HostingKeyState) -> bool {
@@ -428,6 +419,11 @@ impl Managed for HostingSshKeyResource {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn removal_names_this_resource() {
+        assert_eq!(super::super::removal::TYPE_NAME, super::TYPE_NAME);
+    }
+
     use super::split_import_id;
     use crate::tf::import_id::KeySelector;
 
