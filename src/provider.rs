@@ -29,6 +29,9 @@ pub const ENV_ENDPOINT: &str = "HOSTUP_ENDPOINT";
 pub const ENV_MAX_RETRIES: &str = "HOSTUP_MAX_RETRIES";
 pub const ENV_REQUEST_TIMEOUT: &str = "HOSTUP_REQUEST_TIMEOUT";
 pub const ENV_RETRY_DEADLINE: &str = "HOSTUP_RETRY_DEADLINE";
+pub const ENV_REQUESTS_PER_SECOND: &str = "HOSTUP_REQUESTS_PER_SECOND";
+/// A cap above this is no cap a server would notice; above it a typo is more likely.
+pub const MAX_REQUESTS_PER_SECOND: f64 = 1000.0;
 
 pub const DEFAULT_MAX_RETRIES: &str = "8";
 pub const DEFAULT_REQUEST_TIMEOUT: &str = "30s";
@@ -53,6 +56,7 @@ pub struct ProviderConfig {
     pub max_retries: Value<Number>,
     pub request_timeout: ValueString<'static>,
     pub retry_deadline: ValueString<'static>,
+    pub requests_per_second: Value<Number>,
 }
 
 impl HostupProvider {
@@ -86,6 +90,15 @@ impl HostupProvider {
                     "Invalid max_retries",
                     msg,
                     AttributePath::new("max_retries"),
+                );
+            }
+        }
+        if let Value::Value(n) = &config.requests_per_second {
+            if let Err(msg) = n.rate_in("requests_per_second", MAX_REQUESTS_PER_SECOND) {
+                diags.error(
+                    "Invalid requests_per_second",
+                    msg,
+                    AttributePath::new("requests_per_second"),
                 );
             }
         }
@@ -153,6 +166,19 @@ impl HostupProvider {
         };
         Some((policy, timeout))
     }
+
+    /// `requests_per_second` from the block, then the environment; 0 (no cap) by default.
+    fn rate_cap(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<f64> {
+        let block = match &config.requests_per_second {
+            Value::Value(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let s = setting(block, ENV_REQUESTS_PER_SECOND, Some("0"))?;
+        let n = Number::Other(s.value.trim().to_string());
+        n.rate_in(s.origin, MAX_REQUESTS_PER_SECOND)
+            .map_err(|msg| diags.root_error(format!("Invalid {}", s.origin), msg))
+            .ok()
+    }
 }
 
 /// Why an API key cannot be sent in a header: a control character inside it (a newline in the
@@ -216,6 +242,7 @@ impl Provider for HostupProvider {
             || config.max_retries.is_unknown()
             || config.request_timeout.is_unknown()
             || config.retry_deadline.is_unknown()
+            || config.requests_per_second.is_unknown()
         {
             return Some(());
         }
@@ -264,11 +291,15 @@ impl Provider for HostupProvider {
         let Some((retry, request_timeout)) = Self::retry_settings(diags, &config) else {
             return Some(());
         };
+        let Some(requests_per_second) = Self::rate_cap(diags, &config) else {
+            return Some(());
+        };
         match Client::new(ClientConfig {
             endpoint,
             api_key: Secret::new(api_key),
             request_timeout,
             retry,
+            requests_per_second,
         }) {
             Ok(c) => {
                 self.vps_keys.set(VpsKeyStore::new(c.clone()));
@@ -312,6 +343,12 @@ impl Provider for HostupProvider {
                     AttributeType::String,
                     "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
                      Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
+                ),
+                "requests_per_second" => optional(
+                    AttributeType::Number,
+                    "At most this many requests a second from this provider process, e.g. `2` or \
+                     `0.5`; 0 for no cap. Falls back to `HOSTUP_REQUESTS_PER_SECOND`, then 0. Whatever \
+                     it is, the provider also paces itself by HostUp's `X-RateLimit-*` headers.",
                 ),
             },
         ))

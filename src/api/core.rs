@@ -5,6 +5,7 @@
 use super::endpoint::is_loopback;
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
+use super::pacing::Pacer;
 use super::retry::{Repeat, Retrier, RetryPolicy};
 use super::transport::{self, Auth, Failed, Request, Secret};
 use reqwest::{Method, Url};
@@ -20,6 +21,8 @@ pub struct ClientConfig {
     /// Timeout of one HTTP attempt.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// `requests_per_second`: at most this many requests a second, 0 for no cap.
+    pub requests_per_second: f64,
 }
 
 #[derive(Debug)]
@@ -52,6 +55,7 @@ impl Core {
             key: cfg.api_key,
             retry: Retrier {
                 policy: cfg.retry,
+                pacer: Pacer::new(cfg.requests_per_second),
                 ..Retrier::default()
             },
         })
@@ -111,7 +115,7 @@ impl Core {
         req: &Request,
         attempt: u32,
     ) -> Result<T, Failed> {
-        match transport::attempt(&self.http, &self.key, req, attempt).await {
+        match transport::attempt(&self.http, &self.key, req, attempt, &self.retry.pacer).await {
             Ok(Some(t)) => Ok(t),
             Ok(None) => Err(Failed::new(empty_reply(req))),
             Err(f) => Err(f),
@@ -154,7 +158,7 @@ impl Core {
         let req = self.request::<()>(Method::DELETE, segments, auth, None)?;
         let req = &req;
         self.run(req.method(), req.path(), Repeat::Safe, |n| async move {
-            transport::attempt::<serde_json::Value>(&self.http, &self.key, req, n)
+            transport::attempt::<serde_json::Value>(&self.http, &self.key, req, n, &self.retry.pacer)
                 .await
                 .map(|_| ())
         })

@@ -198,6 +198,7 @@ mod tests {
                 base_delay: Duration::from_millis(1),
                 ..RetryPolicy::default()
             },
+            requests_per_second: 0.0,
         })
         .unwrap()
     }

@@ -71,8 +71,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// How many attempts were made (1 = no retry).
     pub attempts: u32,
-    /// How long HostUp asked to wait before the next attempt, when that was longer than the
-    /// operation's `retry_deadline` allowed, so no retry was made.
+    /// How long HostUp asked to wait (or its rate limit made the next request wait) before the
+    /// next attempt, when that was longer than the operation's `retry_deadline` allowed, so no
+    /// attempt was made.
     pub wait_past_deadline: Option<Duration>,
 }
 
@@ -130,6 +131,12 @@ impl ApiError {
             (ErrorKind::Status, Some(401)) => Outcome::Unauthorized,
             (ErrorKind::Status, Some(403)) => Outcome::Forbidden,
             (ErrorKind::Status, Some(429)) => Outcome::RateLimited,
+            // HostUp publishes both codes for a rate limit, whatever a proxy does to the status.
+            (ErrorKind::Status, Some(_))
+                if self.has_code("rate_limited") || self.has_code("rate_limit_exceeded") =>
+            {
+                Outcome::RateLimited
+            }
             (ErrorKind::Status, Some(409)) if self.has_code("duplicate_key") => Outcome::Duplicate,
             // HostUp's own 404 is a problem document with a code; a proxy's page has none.
             (ErrorKind::Status, Some(404)) if self.code.is_some() => Outcome::Gone,
@@ -160,6 +167,9 @@ impl ApiError {
             (ErrorKind::Rejected, ..) => "HostUp reported that the operation failed".to_string(),
             (_, Some(s), Some(c)) => format!("HostUp API error {s} ({c})"),
             (_, Some(s), None) => format!("HostUp API error {s}"),
+            (ErrorKind::NotSent, ..) if self.wait_past_deadline.is_some() => {
+                "Not sent: HostUp's rate limit asks to wait past retry_deadline".to_string()
+            }
             (ErrorKind::NotSent, ..) => "Could not reach the HostUp API".to_string(),
             (ErrorKind::Ambiguous, ..) => "No reply from the HostUp API".to_string(),
             (ErrorKind::Cancelled, ..) => "Interrupted".to_string(),

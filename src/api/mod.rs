@@ -15,6 +15,7 @@ pub mod endpoint;
 pub mod errors;
 pub mod hosting_keys;
 pub mod models;
+mod pacing;
 pub mod retry;
 pub mod text;
 mod transport;
