@@ -158,9 +158,15 @@ impl Core {
         let req = self.request::<()>(Method::DELETE, segments, auth, None)?;
         let req = &req;
         self.run(req.method(), req.path(), Repeat::Safe, |n| async move {
-            transport::attempt::<serde_json::Value>(&self.http, &self.key, req, n, &self.retry.pacer)
-                .await
-                .map(|_| ())
+            transport::attempt::<serde_json::Value>(
+                &self.http,
+                &self.key,
+                req,
+                n,
+                &self.retry.pacer,
+            )
+            .await
+            .map(|_| ())
         })
         .await
     }

@@ -214,26 +214,29 @@ impl Pacer {
             if at > until_deadline {
                 let left = until_deadline.saturating_duration_since(now).as_secs();
                 let (wait, deadline) = (at - now, deadline.as_secs());
-                return Err((wait, match why {
-                    Why::Paused(asked) => format!(
+                return Err((
+                    wait,
+                    match why {
+                        Why::Paused(asked) => format!(
                         "no request was sent: HostUp rate-limited this API key and asked to wait \
                          {}s, longer than the {left}s left of this operation's retry_deadline of \
                          {deadline}s",
                         asked.as_secs_f64().ceil()
                     ),
-                    Why::Budget => format!(
-                        "no request was sent: HostUp's rate limit window for this API key is \
+                        Why::Budget => format!(
+                            "no request was sent: HostUp's rate limit window for this API key is \
                          spent and resets in {}s, later than the {left}s left of this \
                          operation's retry_deadline of {deadline}s",
-                        wait.as_secs_f64().ceil()
-                    ),
-                    Why::Cap => format!(
-                        "no request was sent: at requests_per_second, the next request would \
+                            wait.as_secs_f64().ceil()
+                        ),
+                        Why::Cap => format!(
+                            "no request was sent: at requests_per_second, the next request would \
                          leave in {}s, later than the {left}s left of this operation's \
                          retry_deadline of {deadline}s",
-                        wait.as_secs_f64().ceil()
-                    ),
-                }));
+                            wait.as_secs_f64().ceil()
+                        ),
+                    },
+                ));
             }
             if !crate::cancel::sleep((at - now).min(RECHECK)).await {
                 return Err((Duration::ZERO, "interrupted".to_string()));
@@ -387,7 +390,10 @@ mod tests {
         ]));
         assert_eq!((h.limit, h.remaining), (Some(60), Some(0)));
         let w = h.wait().unwrap();
-        assert!(w > Duration::from_secs(28) && w <= Duration::from_secs(30), "{w:?}");
+        assert!(
+            w > Duration::from_secs(28) && w <= Duration::from_secs(30),
+            "{w:?}"
+        );
         for (v, secs) in [
             ("2026-04-27T12:34:56Z", 0),
             ("2026-04-27T12:34:56.789+02:00", 0),
@@ -446,7 +452,11 @@ mod tests {
         for _ in 0..5 {
             drop(p.acquire(LONGEST, LONGEST).await.unwrap());
         }
-        assert!(t.elapsed() >= Duration::from_millis(200), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() >= Duration::from_millis(200),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[tokio::test]
@@ -465,6 +475,10 @@ mod tests {
         for _ in 0..3 {
             drop(p.acquire(LONGEST, LONGEST).await.unwrap());
         }
-        assert!(t.elapsed() >= Duration::from_millis(300), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            t.elapsed()
+        );
     }
 }

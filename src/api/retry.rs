@@ -198,7 +198,8 @@ impl Retrier {
             }
             if err.outcome() == Outcome::RateLimited {
                 // One pause for every call of the process, not one per call.
-                self.pacer.rate_limited(failed.wait.unwrap_or(delay).min(MAX_SERVER_WAIT));
+                self.pacer
+                    .rate_limited(failed.wait.unwrap_or(delay).min(MAX_SERVER_WAIT));
             }
             let may_retry = failed.resend || retryable(&err, repeat);
             if failed.stop || !may_retry || n > policy.max_retries {

@@ -3,9 +3,9 @@
 
 use super::errors::{ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
+use super::pacing::{Pacer, RateHeaders};
 use super::text::clip;
 use crate::log;
-use super::pacing::{Pacer, RateHeaders};
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;

@@ -1,6 +1,6 @@
 //! `hostup-mock`: run the in-memory HostUp API mock on loopback until SIGTERM/SIGINT.
 
-use hostup_mock::{serve_forever, Profile, Seed};
+use hostup_mock::{serve_forever, Profile, RateLimit, Seed};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ for tests and demos.
 
 USAGE:
     hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|published]
+                [--rate-limit N/s]
 
 OPTIONS:
     --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
@@ -28,6 +29,15 @@ OPTIONS:
                                  as a web server answers a route it lacks.
                       Both serve the older GET/POST/DELETE /api/ssh-keys (X-API-Key, v1
                       envelopes, numeric ids = displayId, MD5 fingerprints) over the same keys.
+    --rate-limit RATE A rate limit per API key (overrides the seed's \"rateLimit\"): N/s, N/m or
+                      N/Ss (N requests per S seconds), e.g. 20/s. A fixed window per key (windows
+                      start at whole multiples of its length since the Unix epoch), shared by
+                      every client sending that key (Bearer token or X-API-Key). Every /api
+                      reply for the key carries X-RateLimit-Limit, X-RateLimit-Remaining and
+                      X-RateLimit-Reset (ISO 8601, when the window ends); once the window is
+                      spent, requests are answered 429 rate_limited (v1 routes: RATE_LIMITED)
+                      with Retry-After (whole seconds to the reset, at least 1) and are not
+                      carried out (nor counted).
     -h, --help        Show this help.
 
 On start it prints one line: `hostup-mock listening on http://127.0.0.1:PORT`.
@@ -46,9 +56,10 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                                          \"withholdPublicKey\": false}]}],
       \"vms\": [{\"vmid\": 10000, \"accountId\": \"20000\"}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
-                  \"dropCreateReplies\": 0, \"forcedErrors\": [], \"brokenReplies\": [],
+                  \"omitRetryAfter\": false, \"dropCreateReplies\": 0, \"forcedErrors\": [], \"brokenReplies\": [],
                   \"seed\": 0},
-      \"profile\": \"complete\" }
+      \"profile\": \"complete\",
+      \"rateLimit\": {\"limit\": 20, \"windowSecs\": 1} }
 
     withholdPublicKey  a hosting key listed with \"publicKey\": null (fingerprint, type, bits and
                       comment still reported), as HostUp may list it.
@@ -58,7 +69,9 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       message is the detail (v1: message); title replaces the status's title
                       (v1: error); errors are the problem's field errors ({\"pointer\", \"detail\",
                       \"code\"}); location is sent as the Location header (e.g. with a 301). A
-                      forced 429 sends retryAfterSecs, however large, as Retry-After.
+                      forced 429 (and a random one, rate429) sends retryAfterSecs, however large, as
+                      Retry-After (none with omitRetryAfter) and X-RateLimit-Reset as the ISO 8601
+                      time that far ahead, with X-RateLimit-Limit 60, X-RateLimit-Remaining 0.
     brokenReplies     [{\"route\": \"GET /api/v2/ssh-keys\", \"shape\": \"emptyObject\", \"count\": 1}]:
                       the next `count` requests on the route answer 200 but break the contract.
                       Shapes: emptyObject (`200 {}`, nothing carried out); hasMoreWithoutCursor
@@ -85,6 +98,7 @@ struct Args {
     seed: Option<String>,
     url_file: Option<String>,
     profile: Option<Profile>,
+    rate_limit: Option<RateLimit>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -93,6 +107,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         seed: None,
         url_file: None,
         profile: None,
+        rate_limit: None,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
@@ -126,6 +141,10 @@ fn parse_args() -> Result<Option<Args>, String> {
                 let v = value("--profile")?;
                 args.profile = Some(v.parse().map_err(|e| format!("--profile: {e}"))?);
             }
+            "--rate-limit" => {
+                let v = value("--rate-limit")?;
+                args.rate_limit = Some(v.parse().map_err(|e| format!("--rate-limit: {e}"))?);
+            }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
@@ -155,6 +174,9 @@ fn run() -> Result<(), String> {
     let mut seed = load_seed(args.seed.as_deref())?;
     if let Some(p) = args.profile {
         seed.profile = p;
+    }
+    if let Some(r) = args.rate_limit {
+        seed.rate_limit = Some(r);
     }
     serve_forever(seed, args.listen, |url| {
         // URL file first (written to a temporary name, then renamed), so that whoever waits for

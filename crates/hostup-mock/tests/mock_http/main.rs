@@ -9,6 +9,7 @@ mod contract;
 mod faults;
 mod hosting;
 mod profiles;
+mod ratelimit;
 mod robustness;
 mod server_text;
 mod v1;
