@@ -128,15 +128,15 @@ impl ApiError {
             (ErrorKind::Ambiguous, _) => Outcome::Ambiguous,
             (ErrorKind::Decode, _) => Outcome::ContractBroken,
             (ErrorKind::Rejected, _) => Outcome::Refused,
-            (ErrorKind::Status, Some(401)) => Outcome::Unauthorized,
-            (ErrorKind::Status, Some(403)) => Outcome::Forbidden,
-            (ErrorKind::Status, Some(429)) => Outcome::RateLimited,
             // HostUp publishes both codes for a rate limit, whatever a proxy does to the status.
             (ErrorKind::Status, Some(_))
                 if self.has_code("rate_limited") || self.has_code("rate_limit_exceeded") =>
             {
                 Outcome::RateLimited
             }
+            (ErrorKind::Status, Some(401)) => Outcome::Unauthorized,
+            (ErrorKind::Status, Some(403)) => Outcome::Forbidden,
+            (ErrorKind::Status, Some(429)) => Outcome::RateLimited,
             (ErrorKind::Status, Some(409)) if self.has_code("duplicate_key") => Outcome::Duplicate,
             // HostUp's own 404 is a problem document with a code; a proxy's page has none.
             (ErrorKind::Status, Some(404)) if self.code.is_some() => Outcome::Gone,

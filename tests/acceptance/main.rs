@@ -22,6 +22,7 @@ mod interrupt;
 mod logging;
 mod openssh;
 mod published;
+mod rate_limits;
 mod request_counts;
 mod server_text;
 mod vm_ssh_reset;
