@@ -116,6 +116,12 @@ impl Provider for HostupProvider {
                     "Upper bound on one operation including all its retries and waits, e.g. `\"5m\"`. \
                      Falls back to `HOSTUP_RETRY_DEADLINE`, then `5m`.",
                 ),
+                "requests_per_second" => optional(
+                    AttributeType::Number,
+                    "At most this many requests a second from this provider process, e.g. `2` or \
+                     `0.5`; 0 for no cap. Falls back to `HOSTUP_REQUESTS_PER_SECOND`, then 0. Whatever \
+                     it is, the provider also paces itself by HostUp's `X-RateLimit-*` headers.",
+                ),
             },
         ))
     }

@@ -16,6 +16,9 @@ pub const ENV_ENDPOINT: &str = "HOSTUP_ENDPOINT";
 pub const ENV_MAX_RETRIES: &str = "HOSTUP_MAX_RETRIES";
 pub const ENV_REQUEST_TIMEOUT: &str = "HOSTUP_REQUEST_TIMEOUT";
 pub const ENV_RETRY_DEADLINE: &str = "HOSTUP_RETRY_DEADLINE";
+pub const ENV_REQUESTS_PER_SECOND: &str = "HOSTUP_REQUESTS_PER_SECOND";
+/// A cap above this is no cap a server would notice; above it a typo is more likely.
+pub const MAX_REQUESTS_PER_SECOND: f64 = 1000.0;
 
 pub const DEFAULT_MAX_RETRIES: &str = "8";
 pub const DEFAULT_REQUEST_TIMEOUT: &str = "30s";
@@ -33,6 +36,7 @@ pub struct ProviderConfig {
     pub request_timeout: ValueString<'static>,
     pub retry_deadline: ValueString<'static>,
     pub ca_certificates: ValueString<'static>,
+    pub requests_per_second: Value<Number>,
 }
 
 impl ProviderConfig {
@@ -45,6 +49,7 @@ impl ProviderConfig {
             || self.request_timeout.is_unknown()
             || self.retry_deadline.is_unknown()
             || self.ca_certificates.is_unknown()
+            || self.requests_per_second.is_unknown()
     }
 }
 
@@ -226,6 +231,29 @@ fn duration(
         .map_err(|msg| s.problem(&format!("Invalid {attr}"), format!("{}: {msg}", s.origin)))
 }
 
+/// `requests_per_second`, 0 (no cap) by default; fractions allowed.
+fn rate_cap(config: &ProviderConfig, block_only: bool) -> Result<Option<f64>, Problem> {
+    let block = match &config.requests_per_second {
+        Value::Value(n) => Some(n.to_string()),
+        _ if block_only => return Ok(None),
+        _ => None,
+    };
+    let s = setting(
+        "requests_per_second",
+        block,
+        ENV_REQUESTS_PER_SECOND,
+        Some("0"),
+    )
+    .expect("default");
+    Number::Other(s.value.trim().to_string())
+        .rate_in(
+            s.attr.unwrap_or(ENV_REQUESTS_PER_SECOND),
+            MAX_REQUESTS_PER_SECOND,
+        )
+        .map(Some)
+        .map_err(|msg| s.problem("Invalid requests_per_second", msg))
+}
+
 /// The CAs of `ca_certificates` (DER), checked as the TLS library will use them.
 fn block_cas(config: &ProviderConfig) -> Result<Vec<Vec<u8>>, Problem> {
     let Some(pem) = config.ca_certificates.as_deref_option() else {
@@ -258,6 +286,7 @@ pub fn check(diags: &mut Diagnostics, config: &ProviderConfig) -> bool {
     c.keep(block_cas(config));
     c.keep(endpoint(config, true));
     c.keep(max_retries(config, true));
+    c.keep(rate_cap(config, true));
     c.keep(duration(
         "request_timeout",
         &config.request_timeout,
@@ -288,6 +317,7 @@ pub fn resolve(
     let api_key = c.keep(api_key(config, false)).flatten();
     let endpoint = c.keep(endpoint(config, false)).flatten();
     let max_retries = c.keep(max_retries(config, false)).flatten();
+    let requests_per_second = c.keep(rate_cap(config, false)).flatten();
     let request_timeout = c
         .keep(duration(
             "request_timeout",
@@ -314,6 +344,7 @@ pub fn resolve(
     Some(ClientConfig {
         ca_certificates,
         terraform_version,
+        requests_per_second: requests_per_second?,
         endpoint: endpoint?,
         api_key: Secret::new(api_key?),
         request_timeout: request_timeout?,

@@ -5,6 +5,7 @@
 use super::endpoint::is_loopback;
 use super::errors::{ApiError, ErrorKind};
 use super::models::Contract;
+use super::pacing::Pacer;
 use super::retry::{Repeat, Retrier, RetryPolicy};
 use super::transport::{self, user_agent, Auth, Failed, Request, Secret};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -25,6 +26,8 @@ pub struct ClientConfig {
     pub ca_certificates: Vec<Vec<u8>>,
     /// The Terraform CLI's version, for the User-Agent.
     pub terraform_version: String,
+    /// `requests_per_second`: at most this many requests a second, 0 for no cap.
+    pub requests_per_second: f64,
 }
 
 #[derive(Debug)]
@@ -70,6 +73,7 @@ impl Core {
             key: cfg.api_key,
             retry: Retrier {
                 policy: cfg.retry,
+                pacer: Pacer::new(cfg.requests_per_second),
                 ..Retrier::default()
             },
         })
@@ -172,7 +176,7 @@ impl Core {
         req: &Request,
         attempt: u32,
     ) -> Result<T, Failed> {
-        match transport::attempt(&self.http, &self.key, req, attempt).await {
+        match transport::attempt(&self.http, &self.key, req, attempt, &self.retry.pacer).await {
             Ok(Some(t)) => Ok(t),
             Ok(None) => Err(Failed::new(empty_reply(req))),
             Err(f) => Err(f),
@@ -215,9 +219,15 @@ impl Core {
         let req = self.request::<()>(Method::DELETE, segments, auth, None)?;
         let req = &req;
         self.run(req.method(), req.path(), Repeat::Safe, |n| async move {
-            transport::attempt::<serde_json::Value>(&self.http, &self.key, req, n)
-                .await
-                .map(|_| ())
+            transport::attempt::<serde_json::Value>(
+                &self.http,
+                &self.key,
+                req,
+                n,
+                &self.retry.pacer,
+            )
+            .await
+            .map(|_| ())
         })
         .await
     }
@@ -319,6 +329,7 @@ mod tests {
             retry: RetryPolicy::default(),
             ca_certificates: Vec::new(),
             terraform_version: String::new(),
+            requests_per_second: 0.0,
         })
         .unwrap()
     }

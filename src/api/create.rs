@@ -200,6 +200,7 @@ mod tests {
             },
             ca_certificates: Vec::new(),
             terraform_version: String::new(),
+            requests_per_second: 0.0,
         })
         .unwrap()
     }

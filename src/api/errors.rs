@@ -81,8 +81,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// How many attempts were made (1 = no retry).
     pub attempts: u32,
-    /// How long HostUp asked to wait before the next attempt, when that was longer than the
-    /// operation's `retry_deadline` allowed, so no retry was made.
+    /// How long HostUp asked to wait (or its rate limit made the next request wait) before the
+    /// next attempt, when that was longer than the operation's `retry_deadline` allowed, so no
+    /// attempt was made.
     pub wait_past_deadline: Option<Duration>,
     /// Set when a request got no reply because of the certificate or the proxy.
     pub network: Option<NetworkFault>,
@@ -140,6 +141,12 @@ impl ApiError {
             (ErrorKind::Ambiguous, _) => Outcome::Ambiguous,
             (ErrorKind::Decode, _) => Outcome::ContractBroken,
             (ErrorKind::Rejected, _) => Outcome::Refused,
+            // HostUp publishes both codes for a rate limit, whatever a proxy does to the status.
+            (ErrorKind::Status, Some(_))
+                if self.has_code("rate_limited") || self.has_code("rate_limit_exceeded") =>
+            {
+                Outcome::RateLimited
+            }
             (ErrorKind::Status, Some(401)) => Outcome::Unauthorized,
             (ErrorKind::Status, Some(403)) => Outcome::Forbidden,
             (ErrorKind::Status, Some(429)) => Outcome::RateLimited,
@@ -182,6 +189,9 @@ impl ApiError {
             (ErrorKind::Rejected, ..) => "HostUp reported that the operation failed".to_string(),
             (_, Some(s), Some(c)) => format!("HostUp API error {s} ({c})"),
             (_, Some(s), None) => format!("HostUp API error {s}"),
+            (ErrorKind::NotSent, ..) if self.wait_past_deadline.is_some() => {
+                "Not sent: HostUp's rate limit asks to wait past retry_deadline".to_string()
+            }
             (ErrorKind::NotSent, ..) => "Could not reach the HostUp API".to_string(),
             (ErrorKind::Ambiguous, ..) => "No reply from the HostUp API".to_string(),
             (ErrorKind::Cancelled, ..) => "Interrupted".to_string(),

@@ -20,6 +20,7 @@ pub mod hosting_keys;
 pub mod jobs;
 pub mod models;
 mod network;
+mod pacing;
 pub mod pages;
 pub mod retry;
 pub mod scopes;

@@ -3,6 +3,7 @@
 //! transport so that what is safe to resend is decided in one place.
 
 use super::errors::{ApiError, ErrorKind, Outcome};
+use super::pacing::Pacer;
 use super::transport::Failed;
 use crate::log;
 use serde_json::json;
@@ -133,11 +134,13 @@ fn retryable(err: &ApiError, repeat: Repeat) -> bool {
     }
 }
 
-/// The retry policy with the process's shared outage window: what runs every retry loop.
+/// The retry policy with the process's shared outage window and pacer: what runs every retry
+/// loop.
 #[derive(Debug, Default)]
 pub(super) struct Retrier {
     pub(super) policy: RetryPolicy,
     pub(super) outage: Outage,
+    pub(super) pacer: Pacer,
 }
 
 impl Retrier {
@@ -167,7 +170,22 @@ impl Retrier {
             if let Err(why) = self.outage.remaining(window) {
                 return Err(ApiError::new(ErrorKind::NotSent, method, path, why));
             }
-            let failed = match attempt(n).await {
+            let left = policy.deadline.saturating_sub(started.elapsed());
+            let permit = match self.pacer.acquire(left, policy.deadline).await {
+                Ok(p) => p,
+                Err(_) if crate::cancel::is_cancelled() => {
+                    return Err(cancelled_error(method, path, n - 1));
+                }
+                Err((wait, why)) => {
+                    let mut e = ApiError::new(ErrorKind::NotSent, method, path, why);
+                    e.attempts = n.max(1);
+                    e.wait_past_deadline = Some(wait);
+                    return Err(e);
+                }
+            };
+            let result = attempt(n).await;
+            drop(permit);
+            let failed = match result {
                 Ok(reply) => {
                     self.outage.reached();
                     return Ok(reply);
@@ -185,6 +203,11 @@ impl Retrier {
                 }
             } else if err.status.is_some() {
                 self.outage.reached();
+            }
+            if err.outcome() == Outcome::RateLimited {
+                // One pause for every call of the process, not one per call.
+                self.pacer
+                    .rate_limited(failed.wait.unwrap_or(delay).min(MAX_SERVER_WAIT));
             }
             let may_retry = failed.resend || retryable(&err, repeat);
             if failed.stop || !may_retry || n > policy.max_retries {

@@ -4,14 +4,15 @@
 use super::errors::{ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
 use super::network::{no_reply, transport_text};
+use super::pacing::{Pacer, RateHeaders};
 use super::text::clip;
 use crate::log;
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::fmt;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 pub const USER_AGENT_VALUE: &str = concat!("terraform-provider-hostup/", env!("CARGO_PKG_VERSION"));
 
@@ -96,12 +97,14 @@ impl Failed {
     }
 }
 
-/// Send `req` once. A 2xx reply is decoded (204 or an empty body is `None`).
+/// Send `req` once. A 2xx reply is decoded (204 or an empty body is `None`). Every reply's
+/// rate-limit headers go to `pacer`.
 pub async fn attempt<T: DeserializeOwned + Contract>(
     http: &reqwest::Client,
     key: &Secret,
     req: &Request,
     attempt: u32,
+    pacer: &Pacer,
 ) -> Result<Option<T>, Failed> {
     let (m, path) = (req.method(), req.path());
     let mut builder = http
@@ -121,6 +124,8 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
         Ok(mut resp) => {
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
+            let rate = RateHeaders::read(&headers);
+            pacer.observe(&rate);
             let request_id = || header_str(&headers, "x-request-id");
             match read_capped(&mut resp).await {
                 Ok((_, true)) if (200..300).contains(&status) => {
@@ -151,7 +156,7 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
                         err = err.redirected(location.as_deref());
                     }
                     let mut f = Failed::new(err);
-                    f.wait = server_wait(&headers);
+                    f.wait = rate.wait();
                     f
                 }
                 // The status line arrived but the body did not.
@@ -189,36 +194,6 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
     let request_id = failed.error.request_id.clone();
     log_call(m, path, status, sent_at, request_id.as_deref(), attempt);
     Err(failed)
-}
-
-/// How long the server asked us to wait: `Retry-After` (seconds) or `X-RateLimit-Reset`
-/// (a Unix time, or a number of seconds when small). As asked, whatever its length: the retry
-/// loop bounds what it sleeps, and says so when the wait is longer than `retry_deadline`.
-pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
-    // About 30 years: any longer is the same answer, and bounds `from_secs_f64`.
-    const LONGEST: u64 = 1 << 30;
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let retry_after = header(RETRY_AFTER.as_str())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(LONGEST as f64)));
-    let reset = header("x-ratelimit-reset")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|v| {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            if v > 1_000_000_000 {
-                Duration::from_secs(v.saturating_sub(now).min(LONGEST))
-            } else {
-                Duration::from_secs(v.min(LONGEST))
-            }
-        });
-    match (retry_after, reset) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// One debug line per HTTP attempt: never headers, bodies or the key.

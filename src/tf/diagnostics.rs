@@ -21,7 +21,7 @@ fn fix_hint(err: &ApiError) -> Option<String> {
         });
     }
     Some(match err.outcome() {
-        Outcome::RateLimited if err.wait_past_deadline.is_some() => {
+        _ if err.wait_past_deadline.is_some() => {
             "HostUp asked to wait longer than retry_deadline allows, so no retry was made. Run again \
              once that wait is over, or raise retry_deadline in the provider block."
         }

@@ -29,6 +29,24 @@ impl Number {
     }
 }
 
+impl Number {
+    /// The value as a rate: a number from 0 to `max`, fractions allowed (`0.5`: one request
+    /// every two seconds); else the sentence saying what is wrong. `attr` names where it came from.
+    pub fn rate_in(&self, attr: &str, max: f64) -> Result<f64, String> {
+        let v = match self {
+            Number::Whole(n) => Some(*n as f64),
+            Number::Other(s) => s.trim().parse::<f64>().ok(),
+        };
+        match v {
+            Some(v) if v.is_finite() && (0.0..=max).contains(&v) => Ok(v),
+            _ => Err(format!(
+                "`{attr}` is {self}; it must be a number of requests per second from 0 (no cap) to \
+                 {max}, e.g. 2 or 0.5."
+            )),
+        }
+    }
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -109,6 +109,18 @@ fn cases() -> Vec<Case> {
             "max_retries",
         ),
         c(
+            "negative requests_per_second",
+            provider("requests_per_second = -1"),
+            "`requests_per_second` is -1; it must be a number of requests per second from 0",
+            "requests_per_second",
+        ),
+        c(
+            "huge requests_per_second",
+            provider("requests_per_second = 1e300"),
+            "it must be a number of requests per second from 0 (no cap) to 1000",
+            "requests_per_second",
+        ),
+        c(
             "bad request_timeout",
             provider("request_timeout = \"soon\""),
             "is not a duration",

@@ -26,6 +26,7 @@ mod legacy_key_writes;
 mod logging;
 mod network;
 mod openssh;
+mod rate_limits;
 mod request_counts;
 mod server_text;
 mod tls;

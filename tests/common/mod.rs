@@ -326,6 +326,8 @@ impl Tf {
             "HOSTUP_MAX_RETRIES",
             "HOSTUP_REQUEST_TIMEOUT",
             "HOSTUP_RETRY_DEADLINE",
+            "HOSTUP_REQUESTS_PER_SECOND",
+            "HOSTUP_PACING",
             "RUST_BACKTRACE",
             "RUST_LIB_BACKTRACE",
             "TF_LOG",

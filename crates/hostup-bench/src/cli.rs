@@ -12,7 +12,12 @@ USAGE:
     hostup-bench [OPTIONS]
 
 OPTIONS:
-    --sizes LIST          Resource counts N, comma-separated, each 1..=5000 (default 100,1000).
+    --sizes LIST          Resource counts N, comma-separated, each 1..=5000 (default 100,1000);
+                          `none` for none (e.g. with --shared-key only).
+    --shared-key KxN@R    Also run the shared-key scenario: K Terraform processes at once, N
+                          keys each (own state), one API key that the mock limits to R
+                          requests/s; apply then destroy, with the provider's pacing on and off
+                          (HOSTUP_PACING=off, a benchmark knob). E.g. 4x100@20.
     --latency-ms MS       Latency the mock adds to every API request (default 30, at most 10000).
     --terraform PATH      Terraform or OpenTofu CLI (default: TF_ACC_TERRAFORM_PATH, else
                           terraform or tofu on PATH).
@@ -44,6 +49,8 @@ pub struct Args {
     pub repeat: usize,
     pub timeout: Duration,
     pub keep_dir: bool,
+    /// K processes, N keys each, R requests/s.
+    pub shared_key: Option<(usize, usize, u32)>,
 }
 
 pub fn parse_args() -> Result<Option<Args>> {
@@ -57,6 +64,7 @@ pub fn parse_args() -> Result<Option<Args>> {
     let mut repeat = 3;
     let mut timeout_secs = 900;
     let mut keep_dir = false;
+    let mut shared_key = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -71,16 +79,21 @@ pub fn parse_args() -> Result<Option<Args>> {
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
+            "--shared-key" => shared_key = Some(shared(&value()?)?),
             "--sizes" => {
-                sizes = value()?
-                    .split(',')
-                    .map(|s| match s.trim().parse::<usize>() {
-                        Ok(n) if (1..=MAX_SIZE).contains(&n) => Ok(n),
-                        _ => Err(anyhow!(
-                            "--sizes: `{s}` is not a count from 1 to {MAX_SIZE}"
-                        )),
-                    })
-                    .collect::<Result<_>>()?;
+                let v = value()?;
+                sizes = match v.as_str() {
+                    "none" => vec![],
+                    v => v
+                        .split(',')
+                        .map(|s| match s.trim().parse::<usize>() {
+                            Ok(n) if (1..=MAX_SIZE).contains(&n) => Ok(n),
+                            _ => Err(anyhow!(
+                                "--sizes: `{s}` is not a count from 1 to {MAX_SIZE}"
+                            )),
+                        })
+                        .collect::<Result<_>>()?,
+                };
             }
             "--latency-ms" => latency_ms = number(&flag, &value()?, 0, 10_000)?,
             "--terraform" => terraform = Some(PathBuf::from(value()?)),
@@ -123,7 +136,20 @@ pub fn parse_args() -> Result<Option<Args>> {
         repeat,
         timeout: Duration::from_secs(timeout_secs),
         keep_dir,
+        shared_key,
     }))
+}
+
+/// `KxN@R`.
+fn shared(v: &str) -> Result<(usize, usize, u32)> {
+    let bad =
+        || anyhow!("--shared-key: `{v}` is not like 4x100@20 (processes x keys @ requests/s)");
+    let (kn, r) = v.split_once('@').ok_or_else(bad)?;
+    let (k, n) = kn.split_once('x').ok_or_else(bad)?;
+    let k = number("--shared-key", k, 1, 32).map_err(|_| bad())? as usize;
+    let n = number("--shared-key", n, 1, MAX_SIZE as u64).map_err(|_| bad())? as usize;
+    let r = number("--shared-key", r, 1, 10_000).map_err(|_| bad())? as u32;
+    Ok((k, n, r))
 }
 
 fn number(flag: &str, v: &str, min: u64, max: u64) -> Result<u64> {

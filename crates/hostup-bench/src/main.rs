@@ -15,6 +15,7 @@ mod handshake;
 mod procfs;
 mod report;
 mod scenario;
+mod shared_key;
 mod workdir;
 
 use anyhow::{Context, Result};
@@ -81,6 +82,10 @@ fn run() -> Result<()> {
             bench.scenario(Kind::Null, n);
         }
     }
+    let shared = bench.args.shared_key.map(|(k, n, r)| {
+        let results = vec![bench.shared_key(true), bench.shared_key(false)];
+        shared_key::render(&results, k, n, r)
+    });
     bench.log("done");
     let report = Report {
         bench: &bench,
@@ -89,6 +94,9 @@ fn run() -> Result<()> {
         null,
     };
     print!("{}", report.render());
+    if let Some(table) = shared {
+        print!("{table}");
+    }
     drop(workdir);
     Ok(())
 }

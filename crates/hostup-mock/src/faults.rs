@@ -2,7 +2,7 @@
 //! touch the world state (a broken reply that wraps the real one carries the request out first);
 //! the "drop the create reply" fault lives in the create handlers because it happens after commit.
 
-use super::clock::unix_secs;
+use super::clock::{iso_at_ms, unix_ms};
 use super::reply::{
     problem, problem_titled, status_title, v1_error, v1_error_titled, ErrCtx, Reply, JSON,
 };
@@ -62,18 +62,32 @@ pub(crate) fn decide(st: &mut State, route_key: &str) -> Option<Injected> {
     None
 }
 
-fn rate_limit_headers(r: Reply, retry_after: u64) -> Reply {
-    r.with_header("retry-after", retry_after.to_string())
-        .with_header("x-ratelimit-limit", "60")
+fn rate_limit_headers(r: Reply, retry_after: u64, omit_retry_after: bool) -> Reply {
+    let r = if omit_retry_after {
+        r
+    } else {
+        r.with_header("retry-after", retry_after.to_string())
+    };
+    r.with_header("x-ratelimit-limit", "60")
         .with_header("x-ratelimit-remaining", "0")
-        // Unix time (seconds) at which the window resets.
-        .with_header("x-ratelimit-reset", (unix_secs() + retry_after).to_string())
+        // When the window resets, as an ISO 8601 timestamp (as HostUp publishes it).
+        .with_header(
+            "x-ratelimit-reset",
+            iso_at_ms(unix_ms().saturating_add(retry_after.saturating_mul(1000))),
+        )
 }
 
 /// The reply for an injected fault, in the route's envelope (v1 or v2); `None` for the shapes
 /// that alter the route's real reply instead (see [`alter`]) and for
 /// [`BrokenShape::HugeString`] ([`huge_string`]).
-pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64) -> Option<Reply> {
+/// `wait` is `retryAfterSecs` and whether `Retry-After` is left out (`omitRetryAfter`).
+pub(crate) fn reply(
+    inj: &Injected,
+    ctx: &ErrCtx<'_>,
+    v1: bool,
+    wait: (u64, bool),
+) -> Option<Reply> {
+    let (retry_after, omit) = wait;
     Some(match inj {
         Injected::Broken(shape) => return broken(*shape, ctx),
         Injected::RateLimited => {
@@ -83,7 +97,7 @@ pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64
             } else {
                 problem(ctx, 429, "rate_limited", &msg, vec![])
             };
-            rate_limit_headers(r, retry_after)
+            rate_limit_headers(r, retry_after, omit)
         }
         Injected::ServerError => {
             if v1 {
@@ -137,7 +151,7 @@ pub(crate) fn reply(inj: &Injected, ctx: &ErrCtx<'_>, v1: bool, retry_after: u64
                 r.with_header("location", fe.location.as_str())
             };
             if status == 429 {
-                rate_limit_headers(r, retry_after)
+                rate_limit_headers(r, retry_after, omit)
             } else {
                 r
             }

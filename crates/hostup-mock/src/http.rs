@@ -97,11 +97,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             served(post(op(|st, r, p| v1::reset(st, r, seg(p, 3))))),
         )
         .fallback(not_found)
-        // Outermost last: the log sees every reply, then the delay, the body cap, and a route
-        // matched through an empty segment (no route).
+        // Outermost last: the log sees every reply, then the delay, the body cap, the per-key
+        // rate limit, and a route matched through an empty segment (no route).
         .layer(from_fn(|req, next| {
             layers::no_empty_segment(req, next, not_found)
         }))
+        .layer(from_fn_with_state(s(), super::ratelimit::rate_limit))
         .layer(from_fn(layers::body_cap))
         .layer(from_fn(layers::latency))
         .layer(from_fn_with_state(s(), layers::record));

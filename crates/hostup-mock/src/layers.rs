@@ -95,6 +95,7 @@ pub(crate) async fn record(
     let Some(ctx) = Ctx::of(&req).filter(|c| c.is_api) else {
         return next.run(req).await;
     };
+    let received_at_ms = super::clock::unix_ms();
     let method = req.method().to_string();
     let route = template(&req, &ctx);
     let query = req.uri().query().map(str::to_string);
@@ -116,6 +117,7 @@ pub(crate) async fn record(
         body: String::from_utf8_lossy(ctx.body()).into_owned(),
         fault: fault.map(str::to_string),
         request_id: ctx.request_id.clone(),
+        received_at_ms,
     };
     let order = resp.extensions().get::<Decided>().map(|d| d.0);
     shared.lock().record(order, entry);
@@ -225,14 +227,15 @@ pub(crate) async fn faults(
         return next.run(req).await;
     };
     let key = route_key(&req, &ctx);
-    let (injected, retry_after) = {
+    let (injected, config) = {
         let mut st = shared.lock();
-        (faults::decide(&mut st, &key), st.faults.retry_after_secs)
+        let wait = (st.faults.retry_after_secs, st.faults.omit_retry_after);
+        (faults::decide(&mut st, &key), wait)
     };
     let Some(inj) = injected else {
         return next.run(req).await;
     };
-    let mut resp = match faults::reply(&inj, &ctx.err(), ctx.is_v1, retry_after) {
+    let mut resp = match faults::reply(&inj, &ctx.err(), ctx.is_v1, config) {
         Some(r) => into_response(r),
         None if matches!(inj, Injected::Broken(BrokenShape::HugeString)) => faults::huge_string(),
         None => {

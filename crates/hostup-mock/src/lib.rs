@@ -11,7 +11,7 @@
 //!
 //! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
 //! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, legacy-key-writes gate,
-//! fault injection), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`,
+//! fault injection), `ratelimit` (the per-key limit), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`,
 //! `accounts`, `cursor`,
 //! `instances`: VPS list, v2 reset, jobs),
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
@@ -26,6 +26,7 @@ pub mod fixtures;
 mod http;
 mod layers;
 mod legacy;
+mod ratelimit;
 mod reply;
 mod seed;
 mod shared;
@@ -36,6 +37,7 @@ mod v1;
 mod v2;
 pub mod wire;
 
+pub use ratelimit::RateLimit;
 pub use seed::{
     BrokenReply, BrokenShape, Faults, ForcedError, Profile, Seed, SeedHostingAccount,
     SeedHostingKey, SeedToken, SeedVm, SeedVpsInstance, SeedVpsKey, HUGE_REPLY_BYTES,
@@ -93,10 +95,11 @@ impl MockServer {
                 "refusing to listen on {listen}: the mock only listens on loopback (127.0.0.1 or ::1)"
             ));
         }
+        let rate_limit = seed.rate_limit;
         let state = state::State::from_seed(seed)?;
         let identity = tls.map(tls::generate).transpose()?;
         let ca_pem = identity.as_ref().map(|i| i.ca_pem.clone());
-        let shared = Arc::new(Shared::new(state));
+        let shared = Arc::new(Shared::new(state, rate_limit));
         // Bind on the caller's thread so the port is accepting connections when we return.
         let listener = std::net::TcpListener::bind(listen)
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

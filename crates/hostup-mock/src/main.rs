@@ -1,6 +1,6 @@
 //! `hostup-mock`: run the in-memory HostUp API mock on loopback until SIGTERM/SIGINT.
 
-use hostup_mock::{serve_forever, Leaf, Profile, Seed};
+use hostup_mock::{serve_forever, Leaf, Profile, RateLimit, Seed};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -12,6 +12,7 @@ v1 VM key reset, VPS instances and the v2 VPS key reset with its jobs) for tests
 USAGE:
     hostup-mock [--listen ADDR] [--seed FILE] [--url-file PATH] [--profile complete|legacy-key-writes]
                 [--tls [--ca-out PATH] [--tls-leaf valid|expired|wrong-name]]
+                [--rate-limit N/s]
 
 OPTIONS:
     --listen ADDR     Loopback address to listen on (default 127.0.0.1:0 = a free port).
@@ -35,6 +36,15 @@ OPTIONS:
                       Both serve the hosting key removal and authorize by fingerprint.
                       Both serve the older GET/POST/DELETE /api/ssh-keys (X-API-Key, v1
                       envelopes, numeric ids = displayId, MD5 fingerprints) over the same keys.
+    --rate-limit RATE A rate limit per API key (overrides the seed's \"rateLimit\"): N/s, N/m or
+                      N/Ss (N requests per S seconds), e.g. 20/s. A fixed window per key (windows
+                      start at whole multiples of its length since the Unix epoch), shared by
+                      every client sending that key (Bearer token or X-API-Key). Every /api
+                      reply for the key carries X-RateLimit-Limit, X-RateLimit-Remaining and
+                      X-RateLimit-Reset (ISO 8601, when the window ends); once the window is
+                      spent, requests are answered 429 rate_limited (v1 routes: RATE_LIMITED)
+                      with Retry-After (whole seconds to the reset, at least 1) and are not
+                      carried out (nor counted).
     --tls             Serve https: at start the mock generates a CA of its own and a server
                       certificate signed by it for 127.0.0.1 and localhost (the URL printed is
                       https://127.0.0.1:PORT). Clients must trust that CA, e.g. the provider's
@@ -69,10 +79,11 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                          \"accountId\": null}],
       \"faults\": {\"rate429\": 0.0, \"rate5xx\": 0.0, \"latencyMs\": 0, \"retryAfterSecs\": 0,
                   \"dropCreateReplies\": 0, \"unauthorizedImports\": 0,
-                  \"forcedErrors\": [], \"brokenReplies\": [],
+                  \"forcedErrors\": [], \"brokenReplies\": [], \"omitRetryAfter\": false,
                   \"failResetJobs\": 0, \"resetFailureMessage\": \"\", \"resetJobPolls\": 0,
                   \"ignoreVpsFilters\": false, \"resetPollUrl\": \"\", \"seed\": 0},
-      \"profile\": \"complete\" }
+      \"profile\": \"complete\",
+      \"rateLimit\": {\"limit\": 20, \"windowSecs\": 1} }
 
     Scopes: a token needs read:vm for the VPS key list, write:account for VPS key writes,
     read:hosting for GET /api/v2/shared-hosting, and read:hosting + console:services (list) or
@@ -117,7 +128,9 @@ SEED FORMAT (every field optional; missing fields keep the defaults):
                       message is the detail (v1: message); title replaces the status's title
                       (v1: error); errors are the problem's field errors ({\"pointer\", \"detail\",
                       \"code\"}); location is sent as the Location header (e.g. with a 301). A
-                      forced 429 sends retryAfterSecs, however large, as Retry-After.
+                      forced 429 (and a random one, rate429) sends retryAfterSecs, however large, as
+                      Retry-After (none with omitRetryAfter) and X-RateLimit-Reset as the ISO 8601
+                      time that far ahead, with X-RateLimit-Limit 60, X-RateLimit-Remaining 0.
     brokenReplies     [{\"route\": \"GET /api/v2/ssh-keys\", \"shape\": \"emptyObject\", \"count\": 1}]:
                       the next `count` requests on the route answer 200 but break the contract.
                       Shapes: emptyObject (`200 {}`, nothing carried out); hasMoreWithoutCursor
@@ -146,6 +159,7 @@ struct Args {
     profile: Option<Profile>,
     tls: Option<Leaf>,
     ca_out: Option<String>,
+    rate_limit: Option<RateLimit>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -156,6 +170,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         profile: None,
         tls: None,
         ca_out: None,
+        rate_limit: None,
     };
     let mut leaf = None;
     let mut it = std::env::args_os().skip(1);
@@ -189,6 +204,10 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--profile" => {
                 let v = value("--profile")?;
                 args.profile = Some(v.parse().map_err(|e| format!("--profile: {e}"))?);
+            }
+            "--rate-limit" => {
+                let v = value("--rate-limit")?;
+                args.rate_limit = Some(v.parse().map_err(|e| format!("--rate-limit: {e}"))?);
             }
             "--tls" => args.tls = Some(Leaf::Valid),
             "--ca-out" => args.ca_out = Some(value("--ca-out")?),
@@ -231,6 +250,9 @@ fn run() -> Result<(), String> {
     let mut seed = load_seed(args.seed.as_deref())?;
     if let Some(p) = args.profile {
         seed.profile = p;
+    }
+    if let Some(r) = args.rate_limit {
+        seed.rate_limit = Some(r);
     }
     serve_forever(seed, args.listen, args.tls, |url, ca_pem| {
         if let (Some(p), Some(pem)) = (&args.ca_out, ca_pem) {

@@ -32,6 +32,8 @@ pub struct Seed {
     pub vps_instances: Vec<SeedVpsInstance>,
     pub faults: Faults,
     pub profile: Profile,
+    /// A rate limit per API key (none by default).
+    pub rate_limit: Option<super::ratelimit::RateLimit>,
 }
 
 /// Which operations the mock serves.
@@ -98,6 +100,7 @@ impl Default for Seed {
             }],
             faults: Faults::default(),
             profile: Profile::default(),
+            rate_limit: None,
         }
     }
 }
@@ -263,8 +266,10 @@ pub struct Faults {
     pub rate5xx: f64,
     /// Added to every /api request before it is answered.
     pub latency_ms: u64,
-    /// Sent in `Retry-After` on injected 429s.
+    /// Sent in `Retry-After` on injected 429s; `X-RateLimit-Reset` is that far ahead.
     pub retry_after_secs: u64,
+    /// Injected 429s carry no `Retry-After`, only the ISO `X-RateLimit-Reset`.
+    pub omit_retry_after: bool,
     /// The next N creates (VPS key POST, hosting import) commit, then close the connection unanswered.
     pub drop_create_replies: u32,
     /// The next N hosting imports reply `authorized: false`: the key is on the account but not in

@@ -1,5 +1,6 @@
 //! What every request handler shares: the world behind one lock, and the request body cap.
 
+use super::ratelimit::{Limiter, RateLimit};
 use super::state::State;
 use std::sync::{Mutex, MutexGuard};
 
@@ -8,12 +9,15 @@ pub(crate) const MAX_BODY: usize = 64 * 1024;
 
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// The per-key rate limit, apart from the world's lock.
+    pub limiter: Limiter,
 }
 
 impl Shared {
-    pub fn new(state: State) -> Self {
+    pub fn new(state: State, rate_limit: Option<RateLimit>) -> Self {
         Shared {
             state: Mutex::new(state),
+            limiter: Limiter::new(rate_limit),
         }
     }
 

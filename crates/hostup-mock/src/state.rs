@@ -28,6 +28,8 @@ pub struct RecordedRequest {
     pub fault: Option<String>,
     /// The request id the mock answered with (header `X-Request-Id` and the error envelopes).
     pub request_id: String,
+    /// When the request arrived, in milliseconds since the Unix epoch.
+    pub received_at_ms: u64,
 }
 
 impl RecordedRequest {

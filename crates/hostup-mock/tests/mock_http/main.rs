@@ -10,6 +10,7 @@ mod faults;
 mod hosting;
 mod instances;
 mod profiles;
+mod ratelimit;
 mod robustness;
 mod server_text;
 mod tls;
