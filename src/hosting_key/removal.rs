@@ -132,6 +132,19 @@ pub(super) async fn destroy(
     None
 }
 
+/// The resource's type name, spelled here so that this file needs nothing of `resource.rs`
+/// (which calls it); a test there holds the two together.
+pub(super) const TYPE_NAME: &str = "hostup_hosting_ssh_key";
+
+/// How to stop managing a key that Terraform cannot remove.
+pub fn stop_managing_hint() -> String {
+    format!(
+        "To stop managing it without removing it, run\n\n  terraform state rm {TYPE_NAME}.<name>\n\nor, \
+         with Terraform 1.7 or later, replace the resource block with\n\n  removed {{\n    from = \
+         {TYPE_NAME}.<name>\n    lifecycle {{\n      destroy = false\n    }}\n  }}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,17 +180,4 @@ mod tests {
             None
         );
     }
-}
-
-/// The resource's type name, spelled here so that this file needs nothing of `resource.rs`
-/// (which calls it); a test there holds the two together.
-pub(super) const TYPE_NAME: &str = "hostup_hosting_ssh_key";
-
-/// How to stop managing a key that Terraform cannot remove.
-pub fn stop_managing_hint() -> String {
-    format!(
-        "To stop managing it without removing it, run\n\n  terraform state rm {TYPE_NAME}.<name>\n\nor, \
-         with Terraform 1.7 or later, replace the resource block with\n\n  removed {{\n    from = \
-         {TYPE_NAME}.<name>\n    lifecycle {{\n      destroy = false\n    }}\n  }}"
-    )
 }
