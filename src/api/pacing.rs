@@ -6,8 +6,8 @@
 //!   `X-RateLimit-Reset`) has passed, not only the call that got it.
 //! - **A cap.** `requests_per_second` spaces requests `1/rate` apart.
 //! - **The server's budget.** `X-RateLimit-Limit/-Remaining/-Reset` are read on every reply that
-//!   carries them. While more than half the window's budget is left, requests go at once; below
-//!   that, what is left is spread evenly until the reset. Other processes on the same key spend
+//!   carries them. A process alone on its key spends the first half of a window at once; below
+//!   that, and always when others use the key, what is left is spread evenly until the reset. Other processes on the same key spend
 //!   the same budget (they see the same `Remaining`), so this process spreads only its share:
 //!   the fraction of the window's consumption its own replies account for, learned per window.
 //!   Continuous-time, K processes that each spend `share × remaining / time-left` together use
@@ -28,6 +28,8 @@ const LONGEST: Duration = Duration::from_secs(1 << 30);
 const LOW: f64 = 0.5;
 /// Requests of the window kept unspent, for the processes whose requests are on the way.
 const MARGIN: f64 = 1.0;
+/// A share above this is a process alone on its key: it may spend the window's first half at once.
+const ALONE: f64 = 0.9;
 /// The share is never taken as smaller than this (50 processes on one key).
 const MIN_SHARE: f64 = 0.02;
 /// How often a waiting call looks again (new replies may have changed the budget).
@@ -282,15 +284,23 @@ impl Pacer {
                 ..*w
             };
         }
+        if !w.seen && st.in_flight > 0 {
+            // A new window nobody has reported yet (others may have spent it while this process
+            // waited): one request at a time until a reply says what is left.
+            later(now + Duration::from_millis(10), Why::Budget);
+        }
         let left = if w.seen {
             w.remaining - f64::from(st.in_flight)
         } else {
-            w.limit - f64::from(w.sent) / share
+            w.limit - f64::from(w.sent)
         };
-        let budget = (left - MARGIN) * share;
+        // Never less than one request a window while any is left: a share learned too small
+        // would otherwise stop this process for good (it learns only from its own replies).
+        let budget = ((left - MARGIN) * share).max((left - MARGIN).min(1.0));
         if budget < 1.0 {
             later(w.reset, Why::Budget);
-        } else if left <= w.limit * LOW {
+        } else if share < ALONE || left <= w.limit * LOW {
+            // Others use the key too, or the budget is low: spread this process's part of it.
             let spacing = (w.reset - now).div_f64(budget);
             if let Some(last) = st.last_send {
                 later(last + spacing, Why::Budget);
@@ -299,8 +309,9 @@ impl Pacer {
         at
     }
 
-    /// A reply came: learn from its headers.
-    pub fn observe(&self, h: &RateHeaders) {
+    /// A reply came: learn from its headers. `counted`: the server carried the request out (not
+    /// a 429), so it is part of the window's use.
+    pub fn observe(&self, h: &RateHeaders, counted: bool) {
         let (Some(limit), Some(remaining), Some(reset_wall)) = (h.limit, h.remaining, h.reset)
         else {
             return;
@@ -314,12 +325,12 @@ impl Pacer {
             Some(w) if w.seen && w.reset_wall == reset_wall => {
                 w.remaining = w.remaining.min(remaining);
                 w.limit = limit;
-                w.ours += 1;
+                w.ours += u32::from(counted);
             }
             // A late reply about a window already over.
             Some(w) if w.seen && w.reset_wall > reset_wall => {}
             _ => {
-                if let Some(old) = st.window.take().filter(|w| w.seen && w.ours >= 2) {
+                if let Some(old) = st.window.take().filter(|w| w.seen && w.ours >= 1) {
                     let used = old.limit - old.remaining;
                     if used >= 2.0 {
                         let s = (f64::from(old.ours) / used).clamp(MIN_SHARE, 1.0);
@@ -331,7 +342,7 @@ impl Pacer {
                     reset: now + to_reset,
                     limit,
                     remaining,
-                    ours: 1,
+                    ours: u32::from(counted),
                     sent: 0,
                     seen: true,
                 });
@@ -342,14 +353,16 @@ impl Pacer {
     /// HostUp answered 429 and asked to wait `wait`: every call pauses that long, and this
     /// process takes a smaller share of the key from now on.
     pub fn rate_limited(&self, wait: Duration) {
-        let mut st = self.lock();
+        let mut guard = self.lock();
+        let st = &mut *guard;
         let until = Instant::now() + wait.min(LONGEST);
         if st.paused.map_or(true, |(u, _)| u < until) {
             st.paused = Some((until, wait));
         }
-        st.share = (st.share * 0.75).max(MIN_SHARE);
-        if let Some(w) = st.window.as_mut() {
+        // Once per window: the other calls' 429s of the same moment say nothing more.
+        if let Some(w) = st.window.as_mut().filter(|w| w.remaining > 0.0) {
             w.remaining = 0.0;
+            st.share = (st.share * 0.75).max(MIN_SHARE);
         }
     }
 }
@@ -464,12 +477,15 @@ mod tests {
         let p = Pacer::new(0.0);
         drop(p.acquire(LONGEST, LONGEST).await.unwrap());
         let reset = SystemTime::now() + Duration::from_millis(600);
-        p.observe(&RateHeaders {
-            limit: Some(10),
-            remaining: Some(4),
-            reset: Some(reset),
-            retry_after: None,
-        });
+        p.observe(
+            &RateHeaders {
+                limit: Some(10),
+                remaining: Some(4),
+                reset: Some(reset),
+                retry_after: None,
+            },
+            true,
+        );
         let t = Instant::now();
         // 3 spendable (4 less the margin) over 0.6 s: about 0.2 s apart.
         for _ in 0..3 {

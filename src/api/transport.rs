@@ -109,7 +109,7 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
             let rate = RateHeaders::read(&headers);
-            pacer.observe(&rate);
+            pacer.observe(&rate, status != 429);
             let request_id = || header_str(&headers, "x-request-id");
             match read_capped(&mut resp).await {
                 Ok((_, true)) if (200..300).contains(&status) => {
