@@ -170,7 +170,7 @@ impl Pacer {
         let cap = (requests_per_second.is_finite() && requests_per_second > 0.0)
             .then(|| Duration::from_secs_f64(1.0 / requests_per_second.max(1e-3)));
         // An undocumented switch for the benchmark's "pacing off" column.
-        let from_headers = std::env::var("HOSTUP_PACING").map_or(true, |v| v.trim() != "off");
+        let from_headers = !std::env::var("HOSTUP_PACING").is_ok_and(|v| v.trim() == "off");
         Pacer {
             cap,
             from_headers,
@@ -356,7 +356,7 @@ impl Pacer {
         let mut guard = self.lock();
         let st = &mut *guard;
         let until = Instant::now() + wait.min(LONGEST);
-        if st.paused.map_or(true, |(u, _)| u < until) {
+        if st.paused.is_none_or(|(u, _)| u < until) {
             st.paused = Some((until, wait));
         }
         // Once per window: the other calls' 429s of the same moment say nothing more.
