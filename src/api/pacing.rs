@@ -129,6 +129,8 @@ struct State {
     first: bool,
     /// The longest window seen, to expect the next one after a reset.
     window_len: Duration,
+    /// A reply that was not a 429 carried the headers: the server reports its budget.
+    budget_known: bool,
 }
 
 /// Why a call waits, for the message when the wait is too long.
@@ -182,6 +184,7 @@ impl Pacer {
                 in_flight: 0,
                 first: true,
                 window_len: Duration::ZERO,
+                budget_known: false,
             }),
         }
     }
@@ -266,6 +269,11 @@ impl Pacer {
         if st.first && st.in_flight > 0 {
             later(now + Duration::from_millis(10), Why::Budget);
         }
+        // A server that sends the headers only on 429s gives no budget to pace by between
+        // them: the shared pause is all there is.
+        if !st.budget_known {
+            return at;
+        }
         let share = st.share;
         let window_len = st.window_len;
         let Some(w) = st.window.as_mut() else {
@@ -319,6 +327,7 @@ impl Pacer {
         let now = Instant::now();
         let to_reset = until(reset_wall).min(LONGEST);
         let mut st = self.lock();
+        st.budget_known |= counted;
         st.window_len = st.window_len.max(to_reset).min(LONGEST);
         let (limit, remaining) = (limit as f64, remaining as f64);
         match st.window.as_mut() {

@@ -37,7 +37,7 @@ fn reset_of(r: &Resp) -> OffsetDateTime {
 #[tokio::test]
 async fn every_reply_for_the_key_carries_the_headers() {
     let srv = limited(10);
-    let replies = vec![
+    let replies = [
         get(&srv, "/api/v2/ssh-keys").await,
         post(&srv, "/api/v2/ssh-keys", json!({"name": "a"})).await,
         get(&srv, "/api/v2/no-such-route").await,
