@@ -1,6 +1,7 @@
 //! HostUp's client library (the role hcloud-go plays for hcloud): one core ([`core`]: the HTTP
 //! client and request helpers; [`transport`]: one attempt; [`retry`]: the one retry loop and its
-//! policy, one deadline per Terraform operation), one classification of failures ([`errors`]),
+//! policy, one deadline per Terraform operation; [`pacing`]: one pacer per process by HostUp's
+//! rate-limit headers, [`rate_headers`]), one classification of failures ([`errors`]),
 //! the wire shapes ([`models`]), creating without duplicates ([`create`]), and a handler per
 //! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::vm`]. Nothing above
 //! this module builds a path or reads a status code.
@@ -16,6 +17,7 @@ pub mod errors;
 pub mod hosting_keys;
 pub mod models;
 mod pacing;
+mod rate_headers;
 pub mod retry;
 pub mod text;
 mod transport;

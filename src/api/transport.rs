@@ -3,7 +3,8 @@
 
 use super::errors::{ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
-use super::pacing::{Pacer, RateHeaders};
+use super::pacing::Pacer;
+use super::rate_headers::RateHeaders;
 use super::text::clip;
 use crate::log;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, USER_AGENT};
