@@ -1,6 +1,7 @@
 //! HostUp's client library (the role hcloud-go plays for hcloud): one core ([`core`]: the HTTP
 //! client and request helpers; [`transport`]: one attempt; [`retry`]: the one retry loop and its
-//! policy, one deadline per Terraform operation), one classification of failures ([`errors`]),
+//! policy, one deadline per Terraform operation; [`pacing`]: one pacer per process by HostUp's
+//! rate-limit headers, [`rate_headers`]), one classification of failures ([`errors`]),
 //! the wire shapes ([`models`]), creating without duplicates ([`create`]), and a handler per
 //! HostUp area: [`Client::vps_keys`], [`Client::hosting_keys`], [`Client::hosting_accounts`],
 //! [`Client::vm`], [`Client::vps`] (instances and the v2 reset), [`Client::jobs`] (following a v2
@@ -22,6 +23,7 @@ pub mod models;
 mod network;
 mod pacing;
 pub mod pages;
+mod rate_headers;
 pub mod retry;
 pub mod scopes;
 pub mod text;

@@ -6,8 +6,8 @@
 //!   `X-RateLimit-Reset`) has passed, not only the call that got it.
 //! - **A cap.** `requests_per_second` spaces requests `1/rate` apart.
 //! - **The server's budget.** `X-RateLimit-Limit/-Remaining/-Reset` are read on every reply that
-//!   carries them. While more than half the window's budget is left, requests go at once; below
-//!   that, what is left is spread evenly until the reset. Other processes on the same key spend
+//!   carries them. A process alone on its key spends the first half of a window at once; below
+//!   that, and always when others use the key, what is left is spread evenly until the reset. Other processes on the same key spend
 //!   the same budget (they see the same `Remaining`), so this process spreads only its share:
 //!   the fraction of the window's consumption its own replies account for, learned per window.
 //!   Continuous-time, K processes that each spend `share × remaining / time-left` together use
@@ -16,86 +16,20 @@
 //! Every wait is bounded by the operation's `retry_deadline`: a wait that would pass it fails at
 //! once with a message saying what HostUp asked and the deadline.
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use super::rate_headers::{until, RateHeaders, LONGEST};
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use time::format_description::well_known::Iso8601;
-use time::OffsetDateTime;
+use std::time::{Duration, Instant, SystemTime};
 
-/// About 30 years: any longer is the same answer, and bounds `from_secs_f64`.
-const LONGEST: Duration = Duration::from_secs(1 << 30);
 /// Below this fraction of the window's budget left, requests are spread until the reset.
 const LOW: f64 = 0.5;
 /// Requests of the window kept unspent, for the processes whose requests are on the way.
 const MARGIN: f64 = 1.0;
+/// A share above this is a process alone on its key: it may spend the window's first half at once.
+const ALONE: f64 = 0.9;
 /// The share is never taken as smaller than this (50 processes on one key).
 const MIN_SHARE: f64 = 0.02;
 /// How often a waiting call looks again (new replies may have changed the budget).
 const RECHECK: Duration = Duration::from_millis(100);
-
-/// The `X-RateLimit-*` and `Retry-After` headers of one reply, as far as they are readable.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct RateHeaders {
-    pub limit: Option<u64>,
-    pub remaining: Option<u64>,
-    /// When the window resets, on this machine's clock.
-    pub reset: Option<SystemTime>,
-    pub retry_after: Option<Duration>,
-}
-
-impl RateHeaders {
-    /// Read what is there. `X-RateLimit-Reset` is an ISO 8601 timestamp as HostUp publishes it;
-    /// a number is still read as older servers sent it (a Unix time, or seconds when small).
-    /// Garbage, negative and fractional counts are ignored; times are bounded by [`LONGEST`].
-    pub fn read(headers: &HeaderMap) -> RateHeaders {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-        };
-        let count = |name: &str| header(name).and_then(|v| v.parse::<u64>().ok());
-        RateHeaders {
-            limit: count("x-ratelimit-limit"),
-            remaining: count("x-ratelimit-remaining"),
-            reset: header("x-ratelimit-reset").and_then(reset_time),
-            retry_after: header(RETRY_AFTER.as_str())
-                .and_then(|v| v.parse::<f64>().ok())
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(|s| Duration::from_secs_f64(s.min(LONGEST.as_secs_f64()))),
-        }
-    }
-
-    /// How long the server asked to wait: the longer of `Retry-After` and the time to the reset.
-    pub fn wait(&self) -> Option<Duration> {
-        let reset = self.reset.map(|r| until(r).min(LONGEST));
-        match (self.retry_after, reset) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
-fn reset_time(v: &str) -> Option<SystemTime> {
-    if let Ok(n) = v.parse::<u64>() {
-        let now = SystemTime::now();
-        return Some(if n > 1_000_000_000 {
-            UNIX_EPOCH + Duration::from_secs(n)
-        } else {
-            now + Duration::from_secs(n).min(LONGEST)
-        });
-    }
-    let t = OffsetDateTime::parse(v, &Iso8601::DEFAULT).ok()?;
-    let nanos = t.unix_timestamp_nanos();
-    // Before 1970 is "already over"; far future is bounded when it is waited for.
-    let nanos = u64::try_from(nanos.clamp(0, u64::MAX as i128)).unwrap_or(u64::MAX);
-    Some(UNIX_EPOCH + Duration::from_nanos(nanos))
-}
-
-/// Time from now to `t` (zero when it has passed).
-fn until(t: SystemTime) -> Duration {
-    t.duration_since(SystemTime::now()).unwrap_or_default()
-}
 
 /// What the server told about the current window, and what this process did in it.
 #[derive(Clone, Debug)]
@@ -127,6 +61,8 @@ struct State {
     first: bool,
     /// The longest window seen, to expect the next one after a reset.
     window_len: Duration,
+    /// A reply that was not a 429 carried the headers: the server reports its budget.
+    budget_known: bool,
 }
 
 /// Why a call waits, for the message when the wait is too long.
@@ -168,7 +104,7 @@ impl Pacer {
         let cap = (requests_per_second.is_finite() && requests_per_second > 0.0)
             .then(|| Duration::from_secs_f64(1.0 / requests_per_second.max(1e-3)));
         // An undocumented switch for the benchmark's "pacing off" column.
-        let from_headers = std::env::var("HOSTUP_PACING").map_or(true, |v| v.trim() != "off");
+        let from_headers = !std::env::var("HOSTUP_PACING").is_ok_and(|v| v.trim() == "off");
         Pacer {
             cap,
             from_headers,
@@ -180,6 +116,7 @@ impl Pacer {
                 in_flight: 0,
                 first: true,
                 window_len: Duration::ZERO,
+                budget_known: false,
             }),
         }
     }
@@ -264,6 +201,11 @@ impl Pacer {
         if st.first && st.in_flight > 0 {
             later(now + Duration::from_millis(10), Why::Budget);
         }
+        // A server that sends the headers only on 429s gives no budget to pace by between
+        // them: the shared pause is all there is.
+        if !st.budget_known {
+            return at;
+        }
         let share = st.share;
         let window_len = st.window_len;
         let Some(w) = st.window.as_mut() else {
@@ -282,15 +224,23 @@ impl Pacer {
                 ..*w
             };
         }
+        if !w.seen && st.in_flight > 0 {
+            // A new window nobody has reported yet (others may have spent it while this process
+            // waited): one request at a time until a reply says what is left.
+            later(now + Duration::from_millis(10), Why::Budget);
+        }
         let left = if w.seen {
             w.remaining - f64::from(st.in_flight)
         } else {
-            w.limit - f64::from(w.sent) / share
+            w.limit - f64::from(w.sent)
         };
-        let budget = (left - MARGIN) * share;
+        // Never less than one request a window while any is left: a share learned too small
+        // would otherwise stop this process for good (it learns only from its own replies).
+        let budget = ((left - MARGIN) * share).max((left - MARGIN).min(1.0));
         if budget < 1.0 {
             later(w.reset, Why::Budget);
-        } else if left <= w.limit * LOW {
+        } else if share < ALONE || left <= w.limit * LOW {
+            // Others use the key too, or the budget is low: spread this process's part of it.
             let spacing = (w.reset - now).div_f64(budget);
             if let Some(last) = st.last_send {
                 later(last + spacing, Why::Budget);
@@ -299,8 +249,9 @@ impl Pacer {
         at
     }
 
-    /// A reply came: learn from its headers.
-    pub fn observe(&self, h: &RateHeaders) {
+    /// A reply came: learn from its headers. `counted`: the server carried the request out (not
+    /// a 429), so it is part of the window's use.
+    pub fn observe(&self, h: &RateHeaders, counted: bool) {
         let (Some(limit), Some(remaining), Some(reset_wall)) = (h.limit, h.remaining, h.reset)
         else {
             return;
@@ -308,18 +259,19 @@ impl Pacer {
         let now = Instant::now();
         let to_reset = until(reset_wall).min(LONGEST);
         let mut st = self.lock();
+        st.budget_known |= counted;
         st.window_len = st.window_len.max(to_reset).min(LONGEST);
         let (limit, remaining) = (limit as f64, remaining as f64);
         match st.window.as_mut() {
             Some(w) if w.seen && w.reset_wall == reset_wall => {
                 w.remaining = w.remaining.min(remaining);
                 w.limit = limit;
-                w.ours += 1;
+                w.ours += u32::from(counted);
             }
             // A late reply about a window already over.
             Some(w) if w.seen && w.reset_wall > reset_wall => {}
             _ => {
-                if let Some(old) = st.window.take().filter(|w| w.seen && w.ours >= 2) {
+                if let Some(old) = st.window.take().filter(|w| w.seen && w.ours >= 1) {
                     let used = old.limit - old.remaining;
                     if used >= 2.0 {
                         let s = (f64::from(old.ours) / used).clamp(MIN_SHARE, 1.0);
@@ -331,7 +283,7 @@ impl Pacer {
                     reset: now + to_reset,
                     limit,
                     remaining,
-                    ours: 1,
+                    ours: u32::from(counted),
                     sent: 0,
                     seen: true,
                 });
@@ -342,14 +294,16 @@ impl Pacer {
     /// HostUp answered 429 and asked to wait `wait`: every call pauses that long, and this
     /// process takes a smaller share of the key from now on.
     pub fn rate_limited(&self, wait: Duration) {
-        let mut st = self.lock();
+        let mut guard = self.lock();
+        let st = &mut *guard;
         let until = Instant::now() + wait.min(LONGEST);
         if st.paused.is_none_or(|(u, _)| u < until) {
             st.paused = Some((until, wait));
         }
-        st.share = (st.share * 0.75).max(MIN_SHARE);
-        if let Some(w) = st.window.as_mut() {
+        // Once per window: the other calls' 429s of the same moment say nothing more.
+        if let Some(w) = st.window.as_mut().filter(|w| w.remaining > 0.0) {
             w.remaining = 0.0;
+            st.share = (st.share * 0.75).max(MIN_SHARE);
         }
     }
 }
@@ -357,77 +311,6 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    fn iso_in(d: Duration) -> String {
-        let t = OffsetDateTime::now_utc() + d;
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.millisecond()
-        )
-    }
-
-    #[test]
-    fn an_iso_reset_is_read_as_published() {
-        let h = RateHeaders::read(&headers(&[
-            ("x-ratelimit-limit", "60"),
-            ("x-ratelimit-remaining", "0"),
-            ("x-ratelimit-reset", &iso_in(Duration::from_secs(30))),
-        ]));
-        assert_eq!((h.limit, h.remaining), (Some(60), Some(0)));
-        let w = h.wait().unwrap();
-        assert!(
-            w > Duration::from_secs(28) && w <= Duration::from_secs(30),
-            "{w:?}"
-        );
-        for (v, secs) in [
-            ("2026-04-27T12:34:56Z", 0),
-            ("2026-04-27T12:34:56.789+02:00", 0),
-            ("1970-01-01T00:00:00Z", 0),
-        ] {
-            let h = RateHeaders::read(&headers(&[("x-ratelimit-reset", v)]));
-            assert!(h.reset.is_some(), "{v}");
-            assert!(h.wait().unwrap().as_secs() <= secs + 1 || v.starts_with("2026"));
-        }
-    }
-
-    #[test]
-    fn hostile_values_are_bounded_or_ignored() {
-        for v in ["-5", "soon", "1e400", "NaN", "", "2026-13-45T99:99:99Z"] {
-            let h = RateHeaders::read(&headers(&[
-                ("x-ratelimit-reset", v),
-                ("retry-after", v),
-                ("x-ratelimit-remaining", v),
-            ]));
-            assert_eq!(h.reset, None, "{v}");
-            assert_eq!(h.remaining, None, "{v}");
-            assert!(h.retry_after.is_none() || v == "1e400", "{v}");
-        }
-        let far = RateHeaders::read(&headers(&[
-            ("x-ratelimit-reset", "+999999-01-01T00:00:00Z"),
-            ("retry-after", "1e300"),
-        ]));
-        assert!(far.wait().unwrap() <= LONGEST);
-        let past = RateHeaders::read(&headers(&[("x-ratelimit-reset", "2001-01-01T00:00:00Z")]));
-        assert_eq!(past.wait(), Some(Duration::ZERO));
-        // The older numeric forms still work.
-        let small = RateHeaders::read(&headers(&[("x-ratelimit-reset", "7")]));
-        assert!(small.wait().unwrap() > Duration::from_secs(6));
-    }
 
     #[tokio::test]
     async fn a_pause_past_the_deadline_fails_at_once_saying_so() {
@@ -464,12 +347,15 @@ mod tests {
         let p = Pacer::new(0.0);
         drop(p.acquire(LONGEST, LONGEST).await.unwrap());
         let reset = SystemTime::now() + Duration::from_millis(600);
-        p.observe(&RateHeaders {
-            limit: Some(10),
-            remaining: Some(4),
-            reset: Some(reset),
-            retry_after: None,
-        });
+        p.observe(
+            &RateHeaders {
+                limit: Some(10),
+                remaining: Some(4),
+                reset: Some(reset),
+                retry_after: None,
+            },
+            true,
+        );
         let t = Instant::now();
         // 3 spendable (4 less the margin) over 0.6 s: about 0.2 s apart.
         for _ in 0..3 {

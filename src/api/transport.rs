@@ -4,7 +4,8 @@
 use super::errors::{ApiError, ErrorKind, MAX_REPLY_BYTES};
 use super::models::Contract;
 use super::network::{no_reply, transport_text};
-use super::pacing::{Pacer, RateHeaders};
+use super::pacing::Pacer;
+use super::rate_headers::RateHeaders;
 use super::text::clip;
 use crate::log;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION};
@@ -125,7 +126,7 @@ pub async fn attempt<T: DeserializeOwned + Contract>(
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
             let rate = RateHeaders::read(&headers);
-            pacer.observe(&rate);
+            pacer.observe(&rate, status != 429);
             let request_id = || header_str(&headers, "x-request-id");
             match read_capped(&mut resp).await {
                 Ok((_, true)) if (200..300).contains(&status) => {
