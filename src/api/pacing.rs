@@ -9,7 +9,8 @@
 //!   carries them. A process alone on its key spends the first half of a window at once; below
 //!   that, and always when others use the key, what is left is spread evenly until the reset. Other processes on the same key spend
 //!   the same budget (they see the same `Remaining`), so this process spreads only its share:
-//!   the fraction of the window's consumption its own replies account for, learned per window.
+//!   the fraction of the window's consumption its own replies account for, learned as the
+//!   window goes (it only shrinks then) and averaged at each window's end.
 //!   Continuous-time, K processes that each spend `share × remaining / time-left` together use
 //!   the whole budget by the reset and never run it dry before. A 429 shrinks the share.
 //!
@@ -267,6 +268,14 @@ impl Pacer {
                 w.remaining = w.remaining.min(remaining);
                 w.limit = limit;
                 w.ours += u32::from(counted);
+                // Learn the share within the window too, not only at its end: in the first
+                // window every process starts alone (share 1), and K of them would spend K
+                // times the budget. Requests of ours still in flight are in the server's count.
+                let used = w.limit - w.remaining;
+                if used >= 4.0 {
+                    let ours = f64::from(w.ours + st.in_flight);
+                    st.share = st.share.min((ours / used).clamp(MIN_SHARE, 1.0));
+                }
             }
             // A late reply about a window already over.
             Some(w) if w.seen && w.reset_wall > reset_wall => {}
