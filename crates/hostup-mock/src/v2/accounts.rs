@@ -1,7 +1,7 @@
 //! `GET /api/v2/shared-hosting`: the caller's shared-hosting accounts, with keyset pagination
 //! over opaque cursors (a bad cursor: 400 `invalid_cursor`, as published).
 
-use super::cursor::{decode_cursor, encode_cursor, parse_limit};
+use super::cursor::{cut, decode_cursor, parse_limit};
 use super::{authorize, Req};
 use crate::reply::{field, invalid, problem, Reply};
 use crate::state::State;
@@ -46,18 +46,11 @@ pub(crate) fn list_accounts(st: &mut State, req: &Req<'_>) -> Reply {
             _ => {}
         }
     }
-    let mut page: Vec<_> = st
+    let after_cursor = st
         .hosting
         .iter()
-        .filter(|h| h.account_id == account && h.seq > after)
-        .take(limit + 1)
-        .collect();
-    let has_more = page.len() > limit;
-    page.truncate(limit);
-    let next_cursor = match (has_more, page.last()) {
-        (true, Some(last)) => Some(encode_cursor(st, &scope, last.seq)),
-        _ => None,
-    };
+        .filter(|h| h.account_id == account && h.seq > after);
+    let (page, has_more, next_cursor) = cut(st, &scope, after_cursor, limit, |h| h.seq);
     Reply::json(
         200,
         &HostingAccountPage {

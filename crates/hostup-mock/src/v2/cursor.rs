@@ -1,5 +1,5 @@
-//! The cursors and `limit` of the v2 lists (VPS keys, shared-hosting accounts): keyset
-//! pagination over insertion sequence numbers, behind opaque, keyed cursors.
+//! The cursors and `limit` of the v2 lists (VPS keys, shared-hosting accounts, VPS instances):
+//! keyset pagination over insertion sequence numbers, behind opaque, keyed cursors.
 
 use crate::reply::field;
 use crate::state::State;
@@ -48,4 +48,23 @@ pub(super) fn parse_limit(v: &str) -> Result<usize, FieldError> {
             "`limit` must be an integer between 1 and 100.",
         ))
     }
+}
+
+/// One page: the first `limit` of `items` (those after the cursor, in order), whether more
+/// follow, and the cursor to them (keyed by `scope`); `seq` gives an item's sequence number.
+pub(super) fn cut<'a, T>(
+    st: &State,
+    scope: &str,
+    items: impl Iterator<Item = &'a T>,
+    limit: usize,
+    seq: impl Fn(&T) -> u64,
+) -> (Vec<&'a T>, bool, Option<String>) {
+    let mut page: Vec<&T> = items.take(limit + 1).collect();
+    let has_more = page.len() > limit;
+    page.truncate(limit);
+    let next_cursor = match (has_more, page.last()) {
+        (true, Some(last)) => Some(encode_cursor(st, scope, seq(last))),
+        _ => None,
+    };
+    (page, has_more, next_cursor)
 }

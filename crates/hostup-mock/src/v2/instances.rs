@@ -3,7 +3,7 @@
 //! (inferred: CONTRACT.md "VPS SSH key reset, v2"). A job advances one status per poll: `queued`
 //! (the 202), `in_progress`, then `completed` or, with the `failResetJobs` knob, `failed`.
 
-use super::cursor::{decode_cursor, encode_cursor, parse_limit};
+use super::cursor::{cut, decode_cursor, parse_limit};
 use super::{authorize, parse_object, Req, BODY_INVALID};
 use crate::reply::{field, invalid, problem, Reply};
 use crate::state::{Job, RecordedVpsReset, State};
@@ -57,7 +57,7 @@ pub(crate) fn list_instances(st: &mut State, req: &Req<'_>) -> Reply {
     if !errs.is_empty() {
         return invalid(&req.err, "The query parameters failed validation.", errs);
     }
-    let mut page: Vec<_> = st
+    let after_cursor = st
         .instances
         .iter()
         .filter(|r| r.account_id == account && r.seq > after)
@@ -68,15 +68,8 @@ pub(crate) fn list_instances(st: &mut State, req: &Req<'_>) -> Reply {
         .filter(|r| {
             ip.as_ref()
                 .is_none_or(|ip| r.instance.primary_ip.as_deref() == Some(ip.as_str()))
-        })
-        .take(limit + 1)
-        .collect();
-    let has_more = page.len() > limit;
-    page.truncate(limit);
-    let next_cursor = match (has_more, page.last()) {
-        (true, Some(last)) => Some(encode_cursor(st, &key, last.seq)),
-        _ => None,
-    };
+        });
+    let (page, has_more, next_cursor) = cut(st, &key, after_cursor, limit, |r| r.seq);
     let body = VpsInstancePage {
         data: page.iter().map(|r| r.instance.clone()).collect(),
         has_more,

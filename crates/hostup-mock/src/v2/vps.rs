@@ -1,6 +1,6 @@
 //! `/api/v2/ssh-keys`: the account's VPS keys, with keyset pagination over opaque cursors.
 
-use super::cursor::{decode_cursor, encode_cursor, parse_limit};
+use super::cursor::{cut, decode_cursor, parse_limit};
 use super::{
     authorize, blocked, check_name, duplicate, parse_name_key, parse_object, Req, BODY_INVALID,
 };
@@ -41,18 +41,11 @@ pub(crate) fn list_vps(st: &mut State, req: &Req<'_>) -> Reply {
     if !errs.is_empty() {
         return invalid(&req.err, "The query parameters failed validation.", errs);
     }
-    let mut page: Vec<_> = st
+    let after_cursor = st
         .vps
         .iter()
-        .filter(|r| r.account_id == account && r.seq > after)
-        .take(limit + 1)
-        .collect();
-    let has_more = page.len() > limit;
-    page.truncate(limit);
-    let next_cursor = match (has_more, page.last()) {
-        (true, Some(last)) => Some(encode_cursor(st, &account, last.seq)),
-        _ => None,
-    };
+        .filter(|r| r.account_id == account && r.seq > after);
+    let (page, has_more, next_cursor) = cut(st, &account, after_cursor, limit, |r| r.seq);
     let body = VpsKeyPage {
         data: page.iter().map(|r| r.key.clone()).collect(),
         has_more,
