@@ -3,11 +3,10 @@
 //! (inferred: CONTRACT.md "VPS SSH key reset, v2"). A job advances one status per poll: `queued`
 //! (the 202), `in_progress`, then `completed` or, with the `failResetJobs` knob, `failed`.
 
-use super::cursor::{cut, decode_cursor, parse_limit};
+use super::cursor::{cut, page_query, PageQuery};
 use super::{authorize, parse_object, Req, BODY_INVALID};
 use crate::reply::{field, invalid, problem, Reply};
 use crate::state::{Job, RecordedVpsReset, State};
-use crate::util::parse_query;
 use crate::wire::{Operation, OperationReply, OperationResult, VpsInstancePage};
 use serde_json::Value;
 
@@ -27,35 +26,17 @@ pub(crate) fn list_instances(st: &mut State, req: &Req<'_>) -> Reply {
         Err(r) => return r,
     };
     let key = cursor_key(&account);
-    let (mut limit, mut after) = (20, 0);
+    let PageQuery { limit, after, rest } = match page_query(st, req, &key) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
     let (mut name, mut ip) = (None, None);
-    let mut errs = vec![];
-    for (k, v) in parse_query(req.query.unwrap_or("")) {
+    for (k, v) in rest {
         match k.as_str() {
-            "limit" => match parse_limit(&v) {
-                Ok(n) => limit = n,
-                Err(e) => errs.push(e),
-            },
-            "cursor" if v.is_empty() => {}
-            "cursor" => match decode_cursor(st, &key, &v) {
-                Some(seq) => after = seq,
-                None => {
-                    return problem(
-                        &req.err,
-                        400,
-                        "invalid_cursor",
-                        "`cursor` is not a cursor issued by this API; pass a previous page's `nextCursor`.",
-                        vec![],
-                    )
-                }
-            },
             "name" if !st.faults.ignore_vps_filters => name = Some(v.to_lowercase()),
             "primaryIp" if !st.faults.ignore_vps_filters => ip = Some(v),
             _ => {}
         }
-    }
-    if !errs.is_empty() {
-        return invalid(&req.err, "The query parameters failed validation.", errs);
     }
     let after_cursor = st
         .instances

@@ -1,12 +1,11 @@
 //! `/api/v2/ssh-keys`: the account's VPS keys, with keyset pagination over opaque cursors.
 
-use super::cursor::{cut, decode_cursor, parse_limit};
+use super::cursor::{cut, page_query, PageQuery};
 use super::{
     authorize, blocked, check_name, duplicate, parse_name_key, parse_object, Req, BODY_INVALID,
 };
 use crate::reply::{field, invalid, problem, Reply};
 use crate::state::State;
-use crate::util::parse_query;
 use crate::wire::{ActionGate, NameAndKey, Rename, VpsKeyPage};
 use serde_json::Value;
 
@@ -16,31 +15,10 @@ pub(crate) fn list_vps(st: &mut State, req: &Req<'_>) -> Reply {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let mut errs = vec![];
-    let mut limit = 20;
-    let mut after = 0;
-    for (k, v) in parse_query(req.query.unwrap_or("")) {
-        match k.as_str() {
-            "limit" => match parse_limit(&v) {
-                Ok(n) => limit = n,
-                Err(e) => errs.push(e),
-            },
-            // An empty cursor is the same as none (first page).
-            "cursor" if v.is_empty() => {}
-            "cursor" => match decode_cursor(st, &account, &v) {
-                Some(seq) => after = seq,
-                None => errs.push(field(
-                    "/cursor",
-                    "invalid_format",
-                    "`cursor` is not a cursor issued by this API; pass a previous page's `nextCursor`.",
-                )),
-            },
-            _ => {}
-        }
-    }
-    if !errs.is_empty() {
-        return invalid(&req.err, "The query parameters failed validation.", errs);
-    }
+    let PageQuery { limit, after, .. } = match page_query(st, req, &account) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
     let after_cursor = st
         .vps
         .iter()

@@ -38,7 +38,7 @@ async fn validation_errors_carry_pointers_and_codes() {
     for c in ["garbage", "eyJvZmZzZXQiOjIwfQ", forged.as_str()] {
         let r = get(&srv, &format!("/api/v2/ssh-keys?cursor={c}")).await;
         assert_eq!(r.status, 400, "{c}");
-        assert_eq!(pointers(&r.problem())[0].0, "/cursor");
+        assert_eq!(r.problem().code.as_deref(), Some("invalid_cursor"), "{c}");
     }
     // Missing name.
     let r = post(&srv, "/api/v2/ssh-keys", json!({"publicKey": ED25519_B})).await;
