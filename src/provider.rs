@@ -4,6 +4,7 @@
 
 use crate::api::Client;
 use crate::configured::Configured;
+use crate::hosting_account::store::HostingAccountStore;
 use crate::hosting_account::HostingAccountsDataSource;
 use crate::hosting_key::store::HostingKeyStore;
 use crate::hosting_key::{HostingSshKeyResource, HostingSshKeysDataSource};
@@ -31,6 +32,7 @@ pub struct HostupProvider {
     vps_keys: Configured<VpsKeyStore>,
     hosting_keys: Configured<HostingKeyStore>,
     vps_instances: Configured<VpsInstanceStore>,
+    hosting_accounts: Configured<HostingAccountStore>,
 }
 
 impl HostupProvider {
@@ -68,6 +70,8 @@ impl Provider for HostupProvider {
                 self.vps_keys.set(VpsKeyStore::new(c.clone()));
                 self.hosting_keys.set(HostingKeyStore::new(c.clone()));
                 self.vps_instances.set(VpsInstanceStore::new(c.clone()));
+                self.hosting_accounts
+                    .set(HostingAccountStore::new(c.clone()));
                 self.client.set(c);
             }
             Err(e) => diags.root_error("Could not configure the hostup provider", e),
@@ -150,7 +154,7 @@ impl Provider for HostupProvider {
             short(VpsSshKeysDataSource::TYPE_NAME) => Adapter(VpsSshKeysDataSource::new(vps.clone())),
             short(VpsSshKeyDataSource::TYPE_NAME) => Adapter(VpsSshKeyDataSource::new(vps.clone())),
             short(HostingSshKeysDataSource::TYPE_NAME) => Adapter(hosting),
-            short(HostingAccountsDataSource::TYPE_NAME) => Adapter(HostingAccountsDataSource::new(self.client.clone())),
+            short(HostingAccountsDataSource::TYPE_NAME) => Adapter(HostingAccountsDataSource::new(self.hosting_accounts.clone())),
             short(VpsInstancesDataSource::TYPE_NAME) => Adapter(VpsInstancesDataSource::new(self.vps_instances.clone())),
         })
     }

@@ -2,8 +2,8 @@
 //! filtered by name and service status; the filters are checked at validate, so a bad one sends
 //! no request.
 
+use super::store::HostingAccountStore;
 use crate::api::models::HostingAccount;
-use crate::api::Client;
 use crate::configured::Configured;
 use crate::tf::adapter::Data;
 use crate::tf::diagnostics::OrReport;
@@ -78,13 +78,13 @@ pub struct HostingAccountsState {
 }
 
 pub struct HostingAccountsDataSource {
-    configured: Configured<Client>,
+    configured: Configured<HostingAccountStore>,
 }
 
 impl HostingAccountsDataSource {
     pub const TYPE_NAME: &'static str = "hostup_hosting_accounts";
 
-    pub fn new(configured: Configured<Client>) -> Self {
+    pub fn new(configured: Configured<HostingAccountStore>) -> Self {
         HostingAccountsDataSource { configured }
     }
 }
@@ -157,10 +157,10 @@ impl Data for HostingAccountsDataSource {
         if !diags.errors.is_empty() {
             return None;
         }
-        let client = self.configured.api(diags)?;
-        let all = client
-            .hosting_accounts()
-            .list()
+        let all = self
+            .configured
+            .api(diags)?
+            .all()
             .await
             .or_report(diags, "Could not list the shared-hosting accounts")?;
         let accounts = all

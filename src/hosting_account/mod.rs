@@ -2,5 +2,6 @@
 //! source, so a configuration finds its `account_id` instead of pasting it.
 
 pub mod data_source;
+pub mod store;
 
 pub use data_source::HostingAccountsDataSource;

@@ -86,7 +86,7 @@ output "account_id" {
             "service_status": "suspended",
         })
     );
-    // Three data sources, each every page: 3 × 3 requests, each with the largest page.
+    // Three data sources share one read of every page: 3 requests, each with the largest page.
     let lists: Vec<_> = mock
         .requests()
         .into_iter()
@@ -94,7 +94,7 @@ output "account_id" {
         .collect();
     assert_eq!(
         lists.len(),
-        9,
+        3,
         "{:?}",
         lists.iter().map(|r| &r.query).collect::<Vec<_>>()
     );
