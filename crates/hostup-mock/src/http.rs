@@ -102,7 +102,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .layer(from_fn(|req, next| {
             layers::no_empty_segment(req, next, not_found)
         }))
-        .layer(from_fn_with_state(s(), super::ratelimit::rate_limit))
+        .layer(from_fn_with_state(s(), layers::rate_limit))
         .layer(from_fn(layers::body_cap))
         .layer(from_fn(layers::latency))
         .layer(from_fn_with_state(s(), layers::record));

@@ -1,9 +1,12 @@
 //! The API's middleware, outermost first: the request log (and the "drop the connection" fault),
-//! the added latency, the body cap, then per served route the legacy-key-writes gate and fault
+//! the added latency, the body cap, the per-key rate limit (its windows are `ratelimit`'s), then
+//! per served route the legacy-key-writes gate and fault
 //! injection. As layers, so each handler is only the operation itself; the order is the one the
 //! mock has always applied (a 413 is never faulted, an absent route never reaches a fault).
 
+use super::clock::{iso_at_ms, unix_ms};
 use super::faults::{self, Injected};
+use super::ratelimit::api_key;
 use super::reply::{
     into_response, problem, v1_error, Ctx, Decided, DropConnection, FaultTag, Reply,
 };
@@ -12,7 +15,7 @@ use super::shared::Shared;
 use super::state::RecordedRequest;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State as AxState};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::Arc;
@@ -262,5 +265,47 @@ pub(crate) async fn faults(
         }
     };
     resp.extensions_mut().insert(FaultTag(inj.tag()));
+    resp
+}
+
+/// The layer: count the request against its key's window, refuse it once the window is spent,
+/// and put the window's headers on every reply (a forced 429's too).
+pub(crate) async fn rate_limit(
+    AxState(shared): AxState<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let now = unix_ms();
+    let verdict = match Ctx::of(&req).filter(|c| c.is_api) {
+        Some(ctx) => shared
+            .limiter
+            .take(&api_key(req.headers()), now)
+            .map(|v| (v, ctx)),
+        None => None,
+    };
+    let Some((v, ctx)) = verdict else {
+        return next.run(req).await;
+    };
+    let wait_secs = v.reset_ms.saturating_sub(now).div_ceil(1000).max(1);
+    let mut resp = if v.allowed {
+        next.run(req).await
+    } else {
+        let msg = format!("Rate limit exceeded; retry after {wait_secs} seconds.");
+        let r = if ctx.is_v1 {
+            v1_error(&ctx.err(), 429, "RATE_LIMITED", &msg)
+        } else {
+            problem(&ctx.err(), 429, "rate_limited", &msg, vec![])
+        };
+        let mut resp = into_response(r);
+        resp.headers_mut()
+            .insert("retry-after", HeaderValue::from(wait_secs));
+        resp
+    };
+    let h = resp.headers_mut();
+    h.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
+    h.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));
+    if let Ok(reset) = HeaderValue::from_str(&iso_at_ms(v.reset_ms)) {
+        h.insert("x-ratelimit-reset", reset);
+    }
     resp
 }

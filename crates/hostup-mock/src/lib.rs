@@ -10,8 +10,8 @@
 //! listens on loopback.
 //!
 //! Modules, each using only those after it: `http` (the axum `Router`, the context layer) →
-//! `admin` (`/__mock/...`), `layers` (request log, latency, body cap, legacy-key-writes gate,
-//! fault injection), `ratelimit` (the per-key limit), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`,
+//! `admin` (`/__mock/...`), `layers` (request log, latency, rate limit, body cap, legacy-key-writes gate,
+//! fault injection), `ratelimit` (the per-key windows), `v1` (VM key reset), `legacy` (`/api/ssh-keys`), `v2` (`vps`, `hosting`,
 //! `accounts`, `cursor`,
 //! `instances`: VPS list, v2 reset, jobs),
 //! `faults` → `reply` (request context, envelopes, HTTP responses), `shared` (the locked world,
@@ -37,9 +37,8 @@ mod v1;
 mod v2;
 pub mod wire;
 
-pub use ratelimit::RateLimit;
 pub use seed::{
-    BrokenReply, BrokenShape, Faults, ForcedError, Profile, Seed, SeedHostingAccount,
+    BrokenReply, BrokenShape, Faults, ForcedError, Profile, RateLimit, Seed, SeedHostingAccount,
     SeedHostingKey, SeedToken, SeedVm, SeedVpsInstance, SeedVpsKey, HUGE_REPLY_BYTES,
 };
 pub use state::{RecordedRequest, RecordedReset, RecordedVpsReset};

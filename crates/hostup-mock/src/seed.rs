@@ -33,7 +33,7 @@ pub struct Seed {
     pub faults: Faults,
     pub profile: Profile,
     /// A rate limit per API key (none by default).
-    pub rate_limit: Option<super::ratelimit::RateLimit>,
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// Which operations the mock serves.
@@ -364,3 +364,36 @@ pub enum BrokenShape {
 
 /// The size of the [`BrokenShape::HugeString`] body: four times the provider's 8 MiB cap.
 pub const HUGE_REPLY_BYTES: usize = 32 << 20;
+
+/// `"rateLimit": {"limit": 20, "windowSecs": 1}` in the seed, `--rate-limit 20/s` on the
+/// command line: at most `limit` requests per key in each window of `windowSecs` seconds
+/// (windows start at whole multiples of `windowSecs` since the Unix epoch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateLimit {
+    pub limit: u32,
+    #[serde(default = "one")]
+    pub window_secs: u32,
+}
+
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+    /// `N/s`, `N/m`, or `N/Ss` (per S seconds).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a rate like 20/s, 600/m or 100/10s");
+        let (n, per) = s.split_once('/').ok_or_else(bad)?;
+        let limit: u32 = n.trim().parse().map_err(|_| bad())?;
+        let window_secs = match per.trim() {
+            "s" => 1,
+            "m" => 60,
+            other => other
+                .strip_suffix('s')
+                .and_then(|w| w.parse::<u32>().ok())
+                .ok_or_else(bad)?,
+        };
+        if limit == 0 || window_secs == 0 {
+            return Err(format!("{}: limit and window must be above 0", bad()));
+        }
+        Ok(RateLimit { limit, window_secs })
+    }
+}

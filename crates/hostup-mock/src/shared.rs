@@ -1,6 +1,7 @@
 //! What every request handler shares: the world behind one lock, and the request body cap.
 
-use super::ratelimit::{Limiter, RateLimit};
+use super::ratelimit::Limiter;
+use super::seed::RateLimit;
 use super::state::State;
 use std::sync::{Mutex, MutexGuard};
 
