@@ -17,3 +17,9 @@ output "deploy_key_fingerprint" {
 output "deploy_key_fingerprint_md5" {
   value = hostup_hosting_ssh_key.deploy.fingerprint_md5
 }
+
+# Whether the key is in the account's authorized keys (an import HostUp answered with
+# authorized = false is authorized before the apply reports it created).
+output "deploy_key_authorized" {
+  value = hostup_hosting_ssh_key.deploy.authorized
+}
